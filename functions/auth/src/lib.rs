@@ -1,0 +1,375 @@
+//! `/api/auth`: sign in, refresh, sign out, activation, password recovery, the WebSocket token
+//! and the caller's role (API.md, "Auth").
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, Utc};
+use qhealth::AppState;
+use qhealth::auth::{
+    Caller, Claims, TokenPair, TokenType, revoke_all_sessions, revoke_family, rotate_session,
+    spend_action_token, start_session, throttle,
+};
+use qhealth::error::{ApiError, ApiResult, FieldErrors};
+use qhealth::http::{ClientIp, JsonBody, PathToken};
+use qhealth::mail::{self, Notification};
+use qhealth::page::bump_version;
+use qhealth::users::{self, User, Viewer};
+use qhealth::validate::{Input, rules};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::MySqlConnection;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth", post(login))
+        .route("/auth/refresh", post(refresh))
+        .route("/auth/activate/{token}", patch(activate))
+        .route("/auth/logout", post(logout))
+        .route("/auth/recovery", post(recovery))
+        .route("/auth/recovery_password/{token}", post(reset_password))
+        .route("/auth/socket", get(socket_token))
+        .route("/auth/qhealth_role", get(qhealth_role))
+}
+
+const BAD_CREDENTIALS: &str = "No active account found with the given credentials.";
+const INACTIVE: &str =
+    "This account is not active. Use the activation link we e-mailed you, or contact the clinic.";
+const LINK_INVALID: &str = "This link is invalid or has expired.";
+
+/// Reads one required text field, as typed.
+fn required_text(body: &Value, field: &str) -> ApiResult<String> {
+    let input = Input::root(body)?;
+    let mut errors = FieldErrors::new();
+    let value = input.required(field, &mut errors, rules::any_text);
+    value.ok_or(ApiError::Invalid(errors))
+}
+
+/// The e-mail as the login form typed it, in the form accounts are stored (and throttled).
+fn login_email(typed: &str) -> String {
+    typed
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(rules::MAX_EMAIL_CHARS)
+        .collect()
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<TokenPair>> {
+    let input = Input::root(&body)?;
+    let mut errors = FieldErrors::new();
+    let email = input.required("email", &mut errors, rules::any_text);
+    let password = input.required("password", &mut errors, rules::any_text);
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let email = login_email(&email);
+    let now = state.now();
+
+    if let Some(retry_after_secs) = throttle::blocked_for(&state.db, &ip, &email, now).await? {
+        let mut tx = state.db.begin().await?;
+        record_attempt(&mut tx, &email, &ip, false, now).await?;
+        tx.commit().await?;
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
+
+    let account = sqlx::query!(
+        r#"SELECT id, password_hash, is_active AS "is_active: bool" FROM users WHERE email = ?"#,
+        email
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    // Verified even when there is no account, so an unknown e-mail takes as long to refuse.
+    let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    let password_matches = state.passwords.verify(password, stored_hash).await?;
+
+    let mut tx = state.db.begin().await?;
+    let outcome = match account {
+        Some(account) if password_matches && account.is_active => {
+            record_attempt(&mut tx, &email, &ip, true, now).await?;
+            throttle::clear_ip(&mut tx, &ip).await?;
+            sqlx::query!(
+                "UPDATE users SET last_login = ? WHERE id = ?",
+                now,
+                account.id
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(start_session(&mut tx, &state.tokens, account.id, now).await?)
+        }
+        // The right password for an account that is not active: nothing was guessed, so it is
+        // not counted towards a block, and saying why cannot reveal anything.
+        Some(_) if password_matches => {
+            record_attempt(&mut tx, &email, &ip, false, now).await?;
+            Err(ApiError::Unauthorized(INACTIVE))
+        }
+        _ => {
+            record_attempt(&mut tx, &email, &ip, false, now).await?;
+            throttle::record_failure(&mut tx, &ip, &email, now).await?;
+            Err(ApiError::Unauthorized(BAD_CREDENTIALS))
+        }
+    };
+    tx.commit().await?;
+    outcome.map(Json)
+}
+
+/// Login history, as staff see it under `/api/security`.
+async fn record_attempt(
+    conn: &mut MySqlConnection,
+    email: &str,
+    ip: &str,
+    success: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    sqlx::query!(
+        "INSERT INTO login_attempts (email, ip_address, attempted_at, success, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        email,
+        ip,
+        now,
+        success,
+        now,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    bump_version(conn, "security").await
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<TokenPair>> {
+    let token = required_text(&body, "refresh")?;
+    rotate_session(&state.db, &state.tokens, &token, state.now())
+        .await
+        .map(Json)
+}
+
+async fn logout(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<StatusCode> {
+    let token = required_text(&body, "refresh")?;
+    // An expired refresh token still names its family: signing out with it still signs out.
+    let claims = state.tokens.verify_signature(&token, TokenType::Refresh)?;
+    let family = claims.family.ok_or(ApiError::Unauthorized(LINK_INVALID))?;
+    let mut conn = state.db.acquire().await?;
+    revoke_family(&mut conn, &family, state.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn activate(
+    State(state): State<AppState>,
+    PathToken(token): PathToken,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<User>> {
+    let now = state.now();
+    let claims = state.tokens.verify(&token, TokenType::Activate, now)?;
+    let input = Input::root(&body)?;
+    let mut errors = FieldErrors::new();
+    let password = input.optional("password", &mut errors, rules::password);
+    errors.into_result()?;
+
+    let account = sqlx::query!(
+        r#"SELECT activated_at AS "activated_at: DateTime<Utc>",
+                  password_hash IS NOT NULL AS "has_password: bool"
+           FROM users WHERE id = ?"#,
+        claims.user_id
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(ApiError::Unauthorized(LINK_INVALID))?;
+    if account.activated_at.is_some() {
+        return Err(ApiError::Unauthorized(
+            "This account has already been activated.",
+        ));
+    }
+    // A staff member created without a password chooses it here.
+    let new_hash = match (account.has_password, password) {
+        (true, _) => None,
+        (false, Some(password)) => Some(state.passwords.hash(password).await?),
+        (false, None) => {
+            return Err(ApiError::field(
+                "password",
+                "Choose a password to activate your account.",
+            ));
+        }
+    };
+
+    let mut tx = state.db.begin().await?;
+    spend_action_token(&mut tx, &claims, now).await?;
+    let activated = sqlx::query!(
+        "UPDATE users
+         SET is_active = TRUE, activated_at = ?, password_hash = COALESCE(?, password_hash),
+             updated_at = ?
+         WHERE id = ? AND activated_at IS NULL",
+        now,
+        new_hash,
+        now,
+        claims.user_id
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if activated == 0 {
+        return Err(ApiError::Unauthorized(
+            "This account has already been activated.",
+        ));
+    }
+    tx.commit().await?;
+    owner_view(&state, claims.user_id).await
+}
+
+async fn owner_view(state: &AppState, user_id: u64) -> ApiResult<Json<User>> {
+    let user = users::find(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(user.view(Viewer::owner(user_id), state.today())))
+}
+
+/// Recovery e-mails per address and ten minutes; more would only fill someone's inbox.
+const MAX_RECOVERY_MAILS: i64 = 3;
+const RECOVERY_MAIL_WINDOW: Duration = Duration::minutes(10);
+
+/// Always the same answer, so it cannot tell whether an address is registered. An account that
+/// was never activated gets a fresh activation link instead (its first one may have expired);
+/// a blocked account gets nothing.
+async fn recovery(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
+    let email = login_email(&required_text(&body, "email")?);
+    let now = state.now();
+    let account = sqlx::query!(
+        r#"SELECT u.id, u.is_active AS "is_active: bool", u.activated_at IS NOT NULL AS "activated: bool",
+                  p.name
+           FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.email = ?"#,
+        email
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    let notification = account.and_then(|account| {
+        let claims = |kind| Claims::new(kind, account.id, now);
+        match (account.activated, account.is_active) {
+            (false, _) => Some((claims(TokenType::Activate), account.name)),
+            (true, true) => Some((claims(TokenType::Recovery), account.name)),
+            (true, false) => None,
+        }
+    });
+    if let Some((claims, name)) = notification {
+        let token = state.tokens.sign(&claims)?;
+        let notification = match claims.token_type {
+            TokenType::Activate => Notification::Activation { name, token },
+            _ => Notification::Recovery { name, token },
+        };
+        let mut tx = state.db.begin().await?;
+        if recent_recovery_mails(&mut tx, &email, now).await? < MAX_RECOVERY_MAILS {
+            let queued = mail::queue(&mut tx, &state, &email, notification).await?;
+            tx.commit().await?;
+            // Sent in the background: waiting for SES only when the account exists would
+            // reveal that it does.
+            let state = state.clone();
+            tokio::spawn(async move { mail::deliver(&state, [queued]).await });
+        }
+    }
+    Ok(Json(json!({"details": "Link send to email"})))
+}
+
+async fn recent_recovery_mails(
+    conn: &mut MySqlConnection,
+    email: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<i64> {
+    let since = now - RECOVERY_MAIL_WINDOW;
+    Ok(sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "count!: i64" FROM email_outbox
+           WHERE recipient = ? AND kind IN ('recovery', 'activation') AND created_at > ?"#,
+        email,
+        since
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    PathToken(token): PathToken,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<User>> {
+    let now = state.now();
+    let claims = state.tokens.verify(&token, TokenType::Recovery, now)?;
+    let input = Input::root(&body)?;
+    let mut errors = FieldErrors::new();
+    let password = input.required("password", &mut errors, rules::password);
+    let Some(password) = password else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let hash = state.passwords.hash(password).await?;
+
+    let mut tx = state.db.begin().await?;
+    spend_action_token(&mut tx, &claims, now).await?;
+    let updated = sqlx::query!(
+        "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+        hash,
+        now,
+        claims.user_id
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Err(ApiError::Unauthorized(LINK_INVALID));
+    }
+    // Whoever knew the old password is signed out everywhere.
+    revoke_all_sessions(&mut tx, claims.user_id, now).await?;
+    tx.commit().await?;
+    owner_view(&state, claims.user_id).await
+}
+
+async fn socket_token(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
+    let claims = Claims::new(TokenType::Socket, caller.user_id, state.now());
+    Ok(Json(json!({"token": state.tokens.sign(&claims)?})))
+}
+
+#[derive(Serialize)]
+struct RoleSummary {
+    id: u64,
+    is_superuser: bool,
+    is_staff: bool,
+    /// The account is active (QHealth v1's name).
+    is_user: bool,
+    /// superuser, admin, doctor, operator, pharmacist or patient.
+    role: &'static str,
+    /// The id of the staff member's `roles` row.
+    role_id: Option<u64>,
+    specialty: Option<String>,
+    name: String,
+}
+
+async fn qhealth_role(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<RoleSummary>> {
+    let row = sqlx::query!(
+        r#"SELECT u.is_superuser AS "is_superuser: bool", u.is_staff AS "is_staff: bool",
+                  u.is_active AS "is_active: bool", r.id AS "role_id?", r.specialty, p.name
+           FROM users u JOIN profiles p ON p.user_id = u.id LEFT JOIN roles r ON r.user_id = u.id
+           WHERE u.id = ?"#,
+        caller.user_id
+    )
+    .fetch_one(&state.db)
+    .await?;
+    Ok(Json(RoleSummary {
+        id: caller.user_id,
+        is_superuser: row.is_superuser,
+        is_staff: row.is_staff,
+        is_user: row.is_active,
+        role: caller.role.as_str(),
+        role_id: row.role_id,
+        specialty: row.specialty,
+        name: row.name,
+    }))
+}

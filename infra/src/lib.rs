@@ -1,0 +1,126 @@
+//! The local gateway: every function's router in one process, under `/api`, the way API Gateway
+//! would route to them, plus the operator commands (`create-superuser`).
+
+use std::net::SocketAddr;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use qhealth::AppState;
+use qhealth::auth::Passwords;
+use qhealth::error::FieldErrors;
+use qhealth::page::bump_version;
+use qhealth::users::account::{self, NewAccount, ProfileChanges};
+use qhealth::validate::{RuleResult, rules};
+use serde_json::{Value, json};
+use sqlx::MySqlPool;
+
+/// Every HTTP function's routes, as API Gateway would route to them, plus `GET /api/health`.
+pub fn app(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/health", get(health))
+        .merge(qhealth_auth::router())
+        .merge(qhealth_users::router());
+    qhealth::http::api(routes).with_state(state)
+}
+
+/// 200 once the database answers.
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match sqlx::query("SELECT 1").execute(&state.db).await {
+        Ok(_) => (StatusCode::OK, Json(json!({"status": "ok"}))),
+        Err(error) => {
+            tracing::warn!(%error, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable"})),
+            )
+        }
+    }
+}
+
+/// Serves `app` until `shutdown` completes, recording each client's address for throttling.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateSuperuserError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("a user with the e-mail {0} already exists")]
+    EmailTaken(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Creates an active superuser with a minimal profile (name and surname); the new user's id.
+pub async fn create_superuser(
+    db: &MySqlPool,
+    passwords: &Passwords,
+    email: &str,
+    password: &str,
+    name: &str,
+    surname: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, CreateSuperuserError> {
+    let check = |field: &str, result: RuleResult<String>| {
+        result.map_err(|message| CreateSuperuserError::Invalid(format!("{field}: {message}")))
+    };
+    let email = check("email", rules::email(&json!(email)))?;
+    let password = check("password", rules::password(&json!(password)))?;
+    let name = check("name", rules::person_text(&json!(name)))?;
+    let surname = check("surname", rules::person_text(&json!(surname)))?;
+    let password_hash = passwords
+        .hash(password)
+        .await
+        .map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
+
+    let mut tx = db.begin().await?;
+    let profile = ProfileChanges {
+        name: Some(name),
+        surname: Some(surname),
+        ..ProfileChanges::default()
+    };
+    let account = NewAccount {
+        email: email.clone(),
+        password_hash: Some(password_hash),
+        profile,
+    };
+    let user_id = match account::insert_account(&mut tx, account, now).await {
+        Ok(id) => id,
+        Err(qhealth::ApiError::Invalid(errors)) if is_email_taken(&errors) => {
+            return Err(CreateSuperuserError::EmailTaken(email));
+        }
+        Err(error) => return Err(CreateSuperuserError::Other(error.to_string())),
+    };
+    sqlx::query!(
+        "UPDATE users SET is_superuser = TRUE, is_staff = TRUE, is_active = TRUE, activated_at = ?
+         WHERE id = ?",
+        now,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    bump_version(&mut tx, "users")
+        .await
+        .map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+fn is_email_taken(errors: &FieldErrors) -> bool {
+    errors.get("email").is_some()
+}

@@ -1,0 +1,133 @@
+//! `qhealth-local`: QHealth on one machine, no AWS account needed.
+//!
+//! - `serve` (the default): the API under `/api` on `PORT` (default 8080);
+//! - `create-superuser --email E --password P`: the first account, to sign in with;
+//! - `migrate`: apply the migrations to `DATABASE_URL` and exit.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use qhealth::AppState;
+use qhealth::auth::Passwords;
+use qhealth::clock::{Clock, SystemClock};
+use qhealth::config::{Config, redact_url_password};
+use qhealth::mail::SesMailer;
+
+#[derive(Parser)]
+#[command(name = "qhealth-local", about = "QHealth's local gateway", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve {
+        /// Port to listen on.
+        #[arg(long, env = "PORT", default_value_t = 8080)]
+        port: u16,
+        /// Address to listen on (0.0.0.0 inside a container).
+        #[arg(long, env = "BIND_ADDRESS", default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// Create an active superuser and exit.
+    CreateSuperuser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "Super")]
+        name: String,
+        #[arg(long, default_value = "User")]
+        surname: String,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    qhealth::telemetry::init(false);
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("qhealth-local: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn run(cli: Cli) -> Result<(), AnyError> {
+    let config = Config::from_env()?;
+    // No subcommand means `serve`, with its settings read as usual (PORT, BIND_ADDRESS).
+    let command = match cli.command {
+        Some(command) => command,
+        None => Cli::parse_from(["qhealth-local", "serve"])
+            .command
+            .ok_or("no command")?,
+    };
+    let db = qhealth::db::connect_and_migrate(&config)
+        .await
+        .map_err(|error| {
+            format!(
+                "cannot use the database at {}: {error}",
+                redact_url_password(&config.database_url)
+            )
+        })?;
+    match command {
+        Command::Migrate => {
+            println!("Database migrated.");
+            Ok(())
+        }
+        Command::CreateSuperuser {
+            email,
+            password,
+            name,
+            surname,
+        } => {
+            let passwords = Passwords::for_this_machine();
+            let now = SystemClock.now();
+            let id = qhealth_local::create_superuser(
+                &db, &passwords, &email, &password, &name, &surname, now,
+            )
+            .await?;
+            println!("Superuser {email} created (id {id}).");
+            Ok(())
+        }
+        Command::Serve { port, bind } => {
+            let mailer = SesMailer::from_env().await;
+            let state = AppState::new(db, config, Arc::new(mailer), Arc::new(SystemClock));
+            let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await?;
+            tracing::info!("QHealth is listening on http://{}", listener.local_addr()?);
+            qhealth_local::serve(listener, qhealth_local::app(state), shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM: finish the requests in flight, then stop.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,83 @@
+//! The signed-in caller, from `Authorization: Bearer <access token>`.
+//!
+//! The token alone is not trusted to describe the user: every request re-reads the account, so a
+//! blocked user, a revoked session or a changed role takes effect on the very next request.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use super::tokens::TokenType;
+use crate::access::{self, Action, Actor, Role};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: u64,
+    pub role: Role,
+    /// The refresh family the access token belongs to.
+    pub family: String,
+}
+
+impl Caller {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user_id,
+            role: self.role,
+        }
+    }
+
+    /// See [`access::authorize`].
+    pub fn authorize(&self, action: Action, owner: Option<u64>) -> Result<(), ApiError> {
+        access::authorize(self.actor(), action, owner)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+}
+
+const NO_CREDENTIALS: &str = "Authentication credentials were not provided.";
+const NOT_SIGNED_IN: &str = "Your session has ended. Please sign in again.";
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .ok_or(ApiError::Unauthorized(NO_CREDENTIALS))?;
+        let token = match header.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            _ => return Err(ApiError::Unauthorized(NO_CREDENTIALS)),
+        };
+        let claims = state.tokens.verify(token, TokenType::Access, state.now())?;
+        let family = claims.family.ok_or(ApiError::Unauthorized(NOT_SIGNED_IN))?;
+        let account = sqlx::query!(
+            r#"SELECT u.is_superuser AS "is_superuser: bool", u.is_staff AS "is_staff: bool",
+                      r.role AS "staff_role?"
+               FROM users u
+               JOIN refresh_token_families f
+                 ON f.id = ? AND f.user_id = u.id AND f.revoked_at IS NULL
+               LEFT JOIN roles r ON r.user_id = u.id
+               WHERE u.id = ? AND u.is_active"#,
+            family,
+            claims.user_id
+        )
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(ApiError::Unauthorized(NOT_SIGNED_IN))?;
+        Ok(Self {
+            user_id: claims.user_id,
+            role: Role::of(
+                account.is_superuser,
+                account.is_staff,
+                account.staff_role.as_deref(),
+            ),
+            family,
+        })
+    }
+}

@@ -1,0 +1,32 @@
+//! `qhealth`: what every QHealth function needs.
+//!
+//! - [`config`]: typed settings from the environment;
+//! - [`db`]: the MySQL pool and the embedded migrations;
+//! - [`error`]: the one error type and its JSON bodies;
+//! - [`http`]: the `/api` frame, request ids and the extractors for bodies, ids and queries;
+//! - [`auth`]: passwords, tokens, sessions, login throttling and the signed-in [`auth::Caller`];
+//! - [`access`]: the role model and the permission table;
+//! - [`page`]: pagination, cached totals and filter parsing;
+//! - [`users`]: the User/Profile read model;
+//! - [`validate`]: reading JSON bodies field by field, and the profile rules;
+//! - [`mail`]: the mailer, templates and the transactional outbox;
+//! - [`clock`]: time that tests can set;
+//! - [`lambda`]: running a router as an AWS Lambda function.
+
+pub mod access;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod lambda;
+pub mod mail;
+pub mod page;
+pub mod state;
+pub mod telemetry;
+pub mod users;
+pub mod validate;
+
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;

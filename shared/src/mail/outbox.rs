@@ -1,0 +1,150 @@
+//! The transactional outbox. A notification is rendered and written in the same transaction as
+//! the change it reports, so a rolled-back change sends nothing and a committed one is never
+//! forgotten. Right after commit, [`deliver`] sends it; if SES fails, the row waits for the
+//! scheduler's retry pass with exponential backoff.
+//!
+//! While the request that wrote a row is sending it, the row is claimed for [`CLAIM`], so the
+//! retry pass does not send it a second time; if that request dies, the claim simply runs out.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::MySqlConnection;
+
+use super::{Email, Notification, render};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const CLAIM: Duration = Duration::minutes(1);
+const MAX_ERROR_CHARS: usize = 1000;
+
+/// A row written to the outbox, to send once the transaction has committed.
+#[derive(Debug)]
+pub struct Queued {
+    pub id: u64,
+    pub email: Email,
+}
+
+/// Renders `notification` for `to` and writes it to the outbox in `conn`'s transaction.
+pub async fn queue(
+    conn: &mut MySqlConnection,
+    state: &AppState,
+    to: &str,
+    notification: Notification,
+) -> Result<Queued, ApiError> {
+    let now = state.now();
+    let email = render(&state.config, to, &notification)?;
+    let id = sqlx::query!(
+        "INSERT INTO email_outbox
+           (kind, recipient, subject, body_html, body_text, next_attempt_at, claimed_until,
+            created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        notification.kind(),
+        email.to,
+        email.subject,
+        email.html,
+        email.text,
+        now,
+        now + CLAIM,
+        now,
+        now
+    )
+    .execute(conn)
+    .await?
+    .last_insert_id();
+    Ok(Queued { id, email })
+}
+
+/// Several notifications, in order.
+pub async fn queue_all(
+    conn: &mut MySqlConnection,
+    state: &AppState,
+    to: &str,
+    notifications: Vec<Notification>,
+) -> Result<Vec<Queued>, ApiError> {
+    let mut queued = Vec::with_capacity(notifications.len());
+    for notification in notifications {
+        queued.push(queue(conn, state, to, notification).await?);
+    }
+    Ok(queued)
+}
+
+/// Sends what was queued, after commit. Never fails: what does not go out stays in the outbox.
+pub async fn deliver(state: &AppState, queued: impl IntoIterator<Item = Queued>) {
+    for Queued { id, email } in queued {
+        let outcome = state.mailer.send(&state.config.mail_from, &email).await;
+        let recorded = match outcome {
+            Ok(message_id) => mark_sent(state, id, &message_id).await,
+            Err(error) => {
+                tracing::warn!(outbox_id = id, error = %error, "e-mail not sent; left for retry");
+                mark_failed(state, id, &error.0).await
+            }
+        };
+        if let Err(error) = recorded {
+            tracing::error!(outbox_id = id, error = %error, "could not record e-mail outcome");
+        }
+    }
+}
+
+async fn mark_sent(state: &AppState, id: u64, message_id: &str) -> Result<(), sqlx::Error> {
+    let now = state.now();
+    sqlx::query!(
+        "UPDATE email_outbox
+         SET sent_at = ?, message_id = ?, attempts = attempts + 1, claimed_until = NULL,
+             updated_at = ?
+         WHERE id = ? AND sent_at IS NULL",
+        now,
+        message_id,
+        now,
+        id
+    )
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+async fn mark_failed(state: &AppState, id: u64, error: &str) -> Result<(), sqlx::Error> {
+    let now = state.now();
+    let error: String = error.chars().take(MAX_ERROR_CHARS).collect();
+    let retry_at = next_attempt_at(now, 0, state.config.mail_retry_base);
+    sqlx::query!(
+        "UPDATE email_outbox
+         SET attempts = attempts + 1, next_attempt_at = ?, claimed_until = NULL, last_error = ?,
+             updated_at = ?
+         WHERE id = ? AND sent_at IS NULL",
+        retry_at,
+        error,
+        now,
+        id
+    )
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// When to try again after `previous_attempts` earlier failures and this one: the base delay,
+/// doubled for each earlier failure, capped at a day.
+pub fn next_attempt_at(
+    now: DateTime<Utc>,
+    previous_attempts: u32,
+    base: std::time::Duration,
+) -> DateTime<Utc> {
+    let base = Duration::from_std(base).unwrap_or(Duration::minutes(1));
+    let delay = base * 2_i32.saturating_pow(previous_attempts.min(20));
+    now + delay.min(Duration::days(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
+        let base = std::time::Duration::from_secs(60);
+        let delays: Vec<i64> = (0..4)
+            .map(|n| (next_attempt_at(now, n, base) - now).num_seconds())
+            .collect();
+        assert_eq!(delays, [60, 120, 240, 480]);
+        assert_eq!((next_attempt_at(now, 30, base) - now).num_hours(), 24);
+    }
+}

@@ -1,0 +1,307 @@
+//! Pagination and the filter parsing every list shares (API.md, "Pagination" and "Filters").
+//!
+//! Totals are the expensive part of a page: InnoDB counts by scanning. They are cached per
+//! collection and filter, against the collection's version number, which every change that can
+//! alter a total bumps in its own transaction ([`bump_version`]). A list request therefore costs
+//! one primary-key read of the version and the page itself; the count runs only when something
+//! changed. The cache is per process (per Lambda instance) and exact, never merely recent.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::{MySqlConnection, MySqlPool};
+
+use crate::error::{ApiError, FieldErrors};
+use crate::http::QueryParams;
+
+pub const DEFAULT_SIZE: u64 = 5;
+pub const MAX_SIZE: u64 = 25;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub size: u64,
+}
+
+impl PageRequest {
+    /// `page` (from 1, default 1) and `size` (from 1, default 5, clamped to 25).
+    pub fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
+        let mut number = |name: &str, default: u64| match query.get(name) {
+            None => default,
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    errors.add(name, "Enter a whole number from 1.");
+                    default
+                }
+            },
+        };
+        let page = number("page", 1);
+        let size = number("size", DEFAULT_SIZE).min(MAX_SIZE);
+        Self { page, size }
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page - 1).saturating_mul(self.size)
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.size
+    }
+
+    /// 404 "Invalid page." for a page past the last (an empty list still has page 1).
+    pub fn check_against(&self, total_items: u64) -> Result<(), ApiError> {
+        if self.page > total_pages(total_items, self.size) {
+            Err(ApiError::InvalidPage)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn total_pages(total_items: u64, size: u64) -> u64 {
+    total_items.div_ceil(size).max(1)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub total_items: u64,
+    pub total_pages: u64,
+    pub prev: bool,
+    pub next: bool,
+    pub data: Vec<T>,
+}
+
+impl<T> Page<T> {
+    pub fn new(request: PageRequest, total_items: u64, data: Vec<T>) -> Self {
+        let total_pages = total_pages(total_items, request.size);
+        Self {
+            total_items,
+            total_pages,
+            prev: request.page > 1,
+            next: request.page < total_pages,
+            data,
+        }
+    }
+}
+
+/// Cached list totals; see the module documentation.
+#[derive(Default)]
+pub struct CountCache {
+    entries: Mutex<Totals>,
+}
+
+/// (collection, filter) → (collection version, total).
+type Totals = HashMap<(&'static str, String), (u64, u64)>;
+
+/// Beyond this many distinct filters the cache starts afresh rather than grow without bound.
+const MAX_CACHED_TOTALS: usize = 10_000;
+
+impl CountCache {
+    /// The number of rows of `collection` matching the filter described by `key`; `count` runs
+    /// only if the collection changed since the cached answer.
+    pub async fn total<F>(
+        &self,
+        db: &MySqlPool,
+        collection: &'static str,
+        key: String,
+        count: F,
+    ) -> Result<u64, ApiError>
+    where
+        F: Future<Output = Result<u64, sqlx::Error>>,
+    {
+        // Read the version before counting: a change that lands in between is then counted
+        // under the older version, and the next request, seeing the newer one, counts again.
+        let version = sqlx::query_scalar!(
+            "SELECT version FROM collection_versions WHERE name = ?",
+            collection
+        )
+        .fetch_one(db)
+        .await?;
+        let cache_key = (collection, key);
+        if let Some((cached_version, total)) = self.lock().get(&cache_key)
+            && *cached_version == version
+        {
+            return Ok(*total);
+        }
+        let total = count.await?;
+        let mut entries = self.lock();
+        if entries.len() >= MAX_CACHED_TOTALS {
+            entries.clear();
+        }
+        entries.insert(cache_key, (version, total));
+        Ok(total)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Totals> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Records, in the caller's transaction, that `collection` changed in a way that can alter a
+/// list total (a row added or removed, a filtered field edited).
+pub async fn bump_version(
+    conn: &mut MySqlConnection,
+    collection: &'static str,
+) -> Result<(), ApiError> {
+    sqlx::query!(
+        "UPDATE collection_versions SET version = version + 1 WHERE name = ?",
+        collection
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A `LIKE ? ESCAPE '!'` pattern matching `text` anywhere: the user's `%` and `_` are matched
+/// literally, not as wildcards.
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            pattern.push('!');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Readers for filter values: a malformed one is a 400 naming the parameter.
+pub mod filters {
+    use super::*;
+
+    /// Free text, as given (the collation then ignores case and accents).
+    pub fn text(query: &QueryParams, name: &str) -> Option<String> {
+        query.get(name).map(str::to_owned)
+    }
+
+    pub fn whole_number(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<u32> {
+        let raw = query.get(name)?;
+        raw.parse::<u32>()
+            .map_err(|_| errors.add(name, "Enter a whole number."))
+            .ok()
+    }
+
+    pub fn date(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+        let raw = query.get(name)?;
+        NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map_err(|_| errors.add(name, "Enter a real date as YYYY-MM-DD."))
+            .ok()
+    }
+
+    pub fn boolean(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<bool> {
+        match query.get(name)? {
+            "true" | "True" | "1" => Some(true),
+            "false" | "False" | "0" => Some(false),
+            _ => {
+                errors.add(name, "Use true or false.");
+                None
+            }
+        }
+    }
+
+    /// One of `allowed`, exactly.
+    pub fn one_of(
+        query: &QueryParams,
+        name: &str,
+        allowed: &[&'static str],
+        errors: &mut FieldErrors,
+    ) -> Option<&'static str> {
+        let raw = query.get(name)?;
+        let found = allowed.iter().copied().find(|a| *a == raw);
+        if found.is_none() {
+            errors.add(name, format!("Use one of: {}.", allowed.join(", ")));
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(query: &str) -> Result<PageRequest, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let request = PageRequest::from_query(&QueryParams::parse(query), &mut errors);
+        if errors.is_empty() {
+            Ok(request)
+        } else {
+            Err(errors)
+        }
+    }
+
+    #[test]
+    fn page_and_size_default_clamp_and_refuse_nonsense() {
+        assert_eq!(request("").unwrap(), PageRequest { page: 1, size: 5 });
+        assert_eq!(
+            request("page=3&size=10").unwrap(),
+            PageRequest { page: 3, size: 10 }
+        );
+        assert_eq!(request("size=1000").unwrap().size, 25);
+        for bad in [
+            "size=0", "size=-1", "size=abc", "page=0", "page=x", "page=1.5",
+        ] {
+            let errors = request(bad).unwrap_err();
+            let name = bad.split('=').next().unwrap();
+            assert!(errors.get(name).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pages_know_their_neighbours_and_their_end() {
+        let second = PageRequest { page: 2, size: 5 };
+        let page = Page::new(second, 42, vec![(); 5]);
+        assert_eq!((page.total_pages, page.prev, page.next), (9, true, true));
+        let empty = Page::<()>::new(PageRequest { page: 1, size: 5 }, 0, vec![]);
+        assert_eq!(
+            (empty.total_pages, empty.prev, empty.next),
+            (1, false, false)
+        );
+        assert!(PageRequest { page: 1, size: 5 }.check_against(0).is_ok());
+        assert!(PageRequest { page: 9, size: 5 }.check_against(42).is_ok());
+        assert!(matches!(
+            PageRequest { page: 10, size: 5 }.check_against(42),
+            Err(ApiError::InvalidPage)
+        ));
+        assert_eq!(PageRequest { page: 3, size: 25 }.offset(), 50);
+    }
+
+    #[test]
+    fn contains_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("malmo"), "%malmo%");
+        assert_eq!(contains_pattern("50%_off!"), "%50!%!_off!!%");
+    }
+
+    #[test]
+    fn filter_values_are_checked() {
+        let query =
+            QueryParams::parse("min_age=abc&success=maybe&order=name&date_of_birth=1985-02-30");
+        let mut errors = FieldErrors::new();
+        assert_eq!(filters::whole_number(&query, "min_age", &mut errors), None);
+        assert_eq!(filters::boolean(&query, "success", &mut errors), None);
+        assert_eq!(
+            filters::one_of(&query, "order", &["id", "-id"], &mut errors),
+            None
+        );
+        assert_eq!(filters::date(&query, "date_of_birth", &mut errors), None);
+        for name in ["min_age", "success", "order", "date_of_birth"] {
+            assert!(errors.get(name).is_some(), "{name}");
+        }
+        let query = QueryParams::parse("success=false&order=-id");
+        let mut errors = FieldErrors::new();
+        assert_eq!(
+            filters::boolean(&query, "success", &mut errors),
+            Some(false)
+        );
+        assert_eq!(
+            filters::one_of(&query, "order", &["id", "-id"], &mut errors),
+            Some("-id")
+        );
+        assert!(errors.is_empty());
+    }
+}

@@ -1,0 +1,217 @@
+//! The User/Profile read model: almost every object embeds a user, so reading one (or a page of
+//! them) and showing it lives here; [`account`] writes them.
+
+pub mod account;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::{MySqlPool, QueryBuilder};
+
+use crate::access::{Role, TargetAccount};
+use crate::auth::Caller;
+use crate::validate::rules::age_on;
+
+/// `SELECT <every user and profile column> FROM users u JOIN profiles p LEFT JOIN roles r`, as a
+/// literal so queries can be composed with `concat!`.
+#[macro_export]
+macro_rules! user_select {
+    () => {
+        "SELECT u.id, u.email, u.pending_email, u.is_active, u.is_staff, u.is_superuser, \
+         u.last_login, u.created_at, u.updated_at, r.role AS staff_role, \
+         p.id AS profile_id, p.name, p.surname, p.phone_number, p.date_of_birth, p.height, \
+         p.weight, p.street, p.house, p.city, p.region, p.country, p.gender, \
+         p.created_at AS profile_created_at, p.updated_at AS profile_updated_at \
+         FROM users u JOIN profiles p ON p.user_id = u.id LEFT JOIN roles r ON r.user_id = u.id"
+    };
+}
+
+/// `WHERE` condition (on [`user_select!`]'s aliases) of a patient: no staff flag, no staff role.
+pub const IS_PATIENT: &str = "(u.is_superuser = FALSE AND u.is_staff = FALSE AND r.id IS NULL)";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: u64,
+    pub email: String,
+    pub pending_email: Option<String>,
+    pub is_active: bool,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+    pub last_login: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub staff_role: Option<String>,
+    pub profile_id: u64,
+    pub name: String,
+    pub surname: String,
+    pub phone_number: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub height: Option<u16>,
+    pub weight: Option<u16>,
+    pub street: Option<String>,
+    pub house: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub gender: Option<String>,
+    pub profile_created_at: DateTime<Utc>,
+    pub profile_updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: u64,
+    pub email: String,
+    /// Shown only to staff and to the user themself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<Option<String>>,
+    pub is_active: bool,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+    pub last_login: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub profile: Profile,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub id: u64,
+    pub name: String,
+    pub surname: String,
+    pub phone_number: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub age: Option<u32>,
+    pub height: Option<u16>,
+    pub weight: Option<u16>,
+    pub street: Option<String>,
+    pub house: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub gender: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Who is looking, for the parts of a user not everyone may see.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub user_id: Option<u64>,
+    pub is_staff: bool,
+}
+
+impl Viewer {
+    /// The user themself (registration, activation, password reset answers).
+    pub fn owner(user_id: u64) -> Self {
+        Self {
+            user_id: Some(user_id),
+            is_staff: false,
+        }
+    }
+
+    fn sees_private_fields_of(&self, user_id: u64) -> bool {
+        self.is_staff || self.user_id == Some(user_id)
+    }
+}
+
+impl From<&Caller> for Viewer {
+    fn from(caller: &Caller) -> Self {
+        Self {
+            user_id: Some(caller.user_id),
+            is_staff: caller.is_staff(),
+        }
+    }
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        Role::of(self.is_superuser, self.is_staff, self.staff_role.as_deref())
+    }
+
+    pub fn is_patient(&self) -> bool {
+        self.role() == Role::Patient
+    }
+
+    pub fn as_target(&self) -> TargetAccount {
+        TargetAccount {
+            user_id: self.id,
+            is_staff: self.is_staff,
+            is_superuser: self.is_superuser,
+        }
+    }
+
+    /// The user as `viewer` may see them; ages are counted on `today` (the clinic's date).
+    pub fn view(self, viewer: Viewer, today: NaiveDate) -> User {
+        let pending_email = viewer
+            .sees_private_fields_of(self.id)
+            .then_some(self.pending_email);
+        User {
+            id: self.id,
+            email: self.email,
+            pending_email,
+            is_active: self.is_active,
+            is_staff: self.is_staff,
+            is_superuser: self.is_superuser,
+            last_login: self.last_login,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            profile: Profile {
+                id: self.profile_id,
+                name: self.name,
+                surname: self.surname,
+                phone_number: self.phone_number,
+                age: self.date_of_birth.map(|born| age_on(born, today)),
+                date_of_birth: self.date_of_birth,
+                height: self.height,
+                weight: self.weight,
+                street: self.street,
+                house: self.house,
+                city: self.city,
+                region: self.region,
+                country: self.country,
+                gender: self.gender,
+                created_at: self.profile_created_at,
+                updated_at: self.profile_updated_at,
+            },
+        }
+    }
+}
+
+/// One user, if they exist.
+pub async fn find(
+    executor: impl sqlx::MySqlExecutor<'_>,
+    id: u64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(concat!(user_select!(), " WHERE u.id = ?"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await
+}
+
+/// One user, locked until the transaction ends: read this before changing an account.
+pub async fn find_for_update(
+    conn: &mut sqlx::MySqlConnection,
+    id: u64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(concat!(user_select!(), " WHERE u.id = ? FOR UPDATE"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Several users in one statement, by id: how lists embed the users their rows refer to.
+pub async fn find_many(db: &MySqlPool, ids: &[u64]) -> Result<HashMap<u64, UserRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut query = QueryBuilder::new(concat!(user_select!(), " WHERE u.id IN ("));
+    let mut separated = query.separated(", ");
+    for id in ids {
+        separated.push_bind(*id);
+    }
+    query.push(")");
+    let rows: Vec<UserRow> = query.build_query_as().fetch_all(db).await?;
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+}

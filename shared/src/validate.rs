@@ -1,0 +1,625 @@
+//! Validation at the edge: a JSON body is read field by field, every problem is collected under
+//! its dotted path (`profile.date_of_birth`), and what comes out is valid by construction.
+//!
+//! Wrong JSON types are reported per field too ("height": "abc" names `profile.height`), which a
+//! derive-based deserializer cannot do: it stops at the first mismatch.
+
+use std::borrow::Cow;
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Map, Value};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{ApiError, FieldErrors};
+
+/// What a rule answers: the valid value, or why not.
+pub type RuleResult<T> = Result<T, Cow<'static, str>>;
+
+pub const REQUIRED: &str = "This field is required.";
+pub const NOT_NULL: &str = "This field may not be null.";
+
+/// What a partial update says about one field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Change<T> {
+    /// Not mentioned: leave it as it is.
+    #[default]
+    Keep,
+    /// `null`: clear it.
+    Clear,
+    Set(T),
+}
+
+impl<T> Change<T> {
+    pub fn is_keep(&self) -> bool {
+        matches!(self, Self::Keep)
+    }
+
+    /// The value to store, given the current one.
+    pub fn apply(self, current: Option<T>) -> Option<T> {
+        match self {
+            Self::Keep => current,
+            Self::Clear => None,
+            Self::Set(value) => Some(value),
+        }
+    }
+}
+
+/// One JSON object being read, and where it sits in the request (`""` or `"profile."`).
+pub struct Input<'a> {
+    map: &'a Map<String, Value>,
+    prefix: String,
+}
+
+impl<'a> Input<'a> {
+    /// The request body; anything but a JSON object cannot be read.
+    pub fn root(value: &'a Value) -> Result<Self, ApiError> {
+        match value {
+            Value::Object(map) => Ok(Self {
+                map,
+                prefix: String::new(),
+            }),
+            _ => Err(ApiError::BadRequest("Invalid request format.")),
+        }
+    }
+
+    pub fn path(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// A nested object, or `None` (with the problem noted) if it is absent, null or not an object.
+    pub fn required_object(&self, key: &str, errors: &mut FieldErrors) -> Option<Input<'a>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => {
+                errors.add(self.path(key), REQUIRED);
+                None
+            }
+            Some(value) => self.object_value(key, value, errors),
+        }
+    }
+
+    /// A nested object that may be left out.
+    pub fn optional_object(&self, key: &str, errors: &mut FieldErrors) -> Option<Input<'a>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(value) => self.object_value(key, value, errors),
+        }
+    }
+
+    fn object_value(
+        &self,
+        key: &str,
+        value: &'a Value,
+        errors: &mut FieldErrors,
+    ) -> Option<Input<'a>> {
+        match value {
+            Value::Object(map) => Some(Input {
+                map,
+                prefix: format!("{}{key}.", self.prefix),
+            }),
+            _ => {
+                errors.add(self.path(key), "Must be an object.");
+                None
+            }
+        }
+    }
+
+    /// A field that must be present and valid.
+    pub fn required<T>(
+        &self,
+        key: &str,
+        errors: &mut FieldErrors,
+        rule: impl FnOnce(&Value) -> RuleResult<T>,
+    ) -> Option<T> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => {
+                errors.add(self.path(key), REQUIRED);
+                None
+            }
+            Some(value) => self.check(key, value, errors, rule),
+        }
+    }
+
+    /// A field that may be left out but, when given, must be valid and not null.
+    pub fn optional<T>(
+        &self,
+        key: &str,
+        errors: &mut FieldErrors,
+        rule: impl FnOnce(&Value) -> RuleResult<T>,
+    ) -> Option<T> {
+        match self.map.get(key) {
+            None => None,
+            Some(Value::Null) => {
+                errors.add(self.path(key), NOT_NULL);
+                None
+            }
+            Some(value) => self.check(key, value, errors, rule),
+        }
+    }
+
+    /// A field that may be left out, set, or cleared with `null`.
+    pub fn nullable<T>(
+        &self,
+        key: &str,
+        errors: &mut FieldErrors,
+        rule: impl FnOnce(&Value) -> RuleResult<T>,
+    ) -> Change<T> {
+        match self.map.get(key) {
+            None => Change::Keep,
+            Some(Value::Null) => Change::Clear,
+            Some(value) => self
+                .check(key, value, errors, rule)
+                .map_or(Change::Keep, Change::Set),
+        }
+    }
+
+    fn check<T>(
+        &self,
+        key: &str,
+        value: &Value,
+        errors: &mut FieldErrors,
+        rule: impl FnOnce(&Value) -> RuleResult<T>,
+    ) -> Option<T> {
+        rule(value)
+            .map_err(|message| errors.add(self.path(key), message))
+            .ok()
+    }
+}
+
+/// The rules of API.md's "Profile validation", one function per kind of field.
+pub mod rules {
+    use super::*;
+
+    pub const MAX_EMAIL_CHARS: usize = 254;
+    const MIN_AGE: u32 = 18;
+    const MAX_AGE: u32 = 130;
+
+    fn text(value: &Value) -> Result<&str, Cow<'static, str>> {
+        value.as_str().ok_or(Cow::Borrowed("Must be text."))
+    }
+
+    fn whole_number(value: &Value) -> Result<i64, Cow<'static, str>> {
+        value
+            .as_i64()
+            .ok_or(Cow::Borrowed("Must be a whole number."))
+    }
+
+    /// Any text, exactly as written (passwords, login e-mails).
+    pub fn any_text(value: &Value) -> Result<String, Cow<'static, str>> {
+        text(value).map(str::to_owned)
+    }
+
+    /// Names and places: 1–30 letters of any alphabet, spaces, hyphens, apostrophes and dots,
+    /// starting with a letter. Stored trimmed and in Unicode NFC, so "Åsa" is one spelling.
+    pub fn person_text(value: &Value) -> Result<String, Cow<'static, str>> {
+        let normalized: String = text(value)?.trim().nfc().collect();
+        let length = normalized.chars().count();
+        let allowed = |c: char| {
+            c.is_alphabetic() || is_combining_mark(c) || matches!(c, ' ' | '-' | '\'' | '’' | '.')
+        };
+        if (1..=30).contains(&length)
+            && normalized.chars().next().is_some_and(char::is_alphabetic)
+            && normalized.chars().all(allowed)
+        {
+            Ok(normalized)
+        } else {
+            Err(
+                "Use 1–30 letters, spaces, hyphens, apostrophes or dots, starting with a letter."
+                    .into(),
+            )
+        }
+    }
+
+    /// Combining accents (as in a decomposed "é") count as part of the letter before them.
+    fn is_combining_mark(c: char) -> bool {
+        matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+    }
+
+    /// House numbers: "12B", "4-6", "7/1".
+    pub fn house(value: &Value) -> Result<String, Cow<'static, str>> {
+        let normalized: String = text(value)?.trim().nfc().collect();
+        let length = normalized.chars().count();
+        if (1..=7).contains(&length)
+            && normalized
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/'))
+        {
+            Ok(normalized)
+        } else {
+            Err("Use 1–7 letters, digits, spaces, '-' or '/'.".into())
+        }
+    }
+
+    /// A Swedish mobile (07XXXXXXXX, +467XXXXXXXX, 00467XXXXXXXX) or any E.164 number,
+    /// normalised to E.164. Spaces, hyphens and brackets people type are ignored.
+    pub fn phone_number(value: &Value) -> Result<String, Cow<'static, str>> {
+        let compact: String = text(value)?
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+            .collect();
+        let international = if let Some(rest) = compact.strip_prefix('+') {
+            Some(rest.to_owned())
+        } else if let Some(rest) = compact.strip_prefix("00") {
+            Some(rest.to_owned())
+        } else if compact.len() == 10 && compact.starts_with("07") {
+            Some(format!("46{}", &compact[1..]))
+        } else {
+            None
+        };
+        match international {
+            Some(digits)
+                if (8..=15).contains(&digits.len())
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                    && !digits.starts_with('0') =>
+            {
+                Ok(format!("+{digits}"))
+            }
+            _ => Err(
+                "Enter a Swedish mobile number (07XXXXXXXX) or an international number \
+                      starting with + and 8–15 digits."
+                    .into(),
+            ),
+        }
+    }
+
+    /// A real date, as YYYY-MM-DD.
+    pub fn date(value: &Value) -> Result<NaiveDate, Cow<'static, str>> {
+        let raw = text(value)?;
+        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+            .map_err(|_| Cow::Borrowed("Enter a real date as YYYY-MM-DD."))
+    }
+
+    /// A date of birth: a real date, not in the future, at least 18 years ago.
+    pub fn date_of_birth(value: &Value, today: NaiveDate) -> Result<NaiveDate, Cow<'static, str>> {
+        let date = date(value)?;
+        if date > today {
+            Err("The date of birth cannot be in the future.".into())
+        } else if age_on(date, today) > MAX_AGE {
+            Err("Enter a real date of birth.".into())
+        } else if age_on(date, today) < MIN_AGE {
+            Err("You must be at least 18 years old to register.".into())
+        } else {
+            Ok(date)
+        }
+    }
+
+    pub fn height(value: &Value) -> Result<u16, Cow<'static, str>> {
+        whole_number(value)
+            .ok()
+            .filter(|n| (1..=300).contains(n))
+            .and_then(|n| u16::try_from(n).ok())
+            .ok_or(Cow::Borrowed(
+                "Enter a whole number of centimetres from 1 to 300.",
+            ))
+    }
+
+    pub fn weight(value: &Value) -> Result<u16, Cow<'static, str>> {
+        whole_number(value)
+            .ok()
+            .filter(|n| (1..=700).contains(n))
+            .and_then(|n| u16::try_from(n).ok())
+            .ok_or(Cow::Borrowed(
+                "Enter a whole number of kilograms from 1 to 700.",
+            ))
+    }
+
+    pub fn gender(value: &Value) -> Result<String, Cow<'static, str>> {
+        match text(value)? {
+            g @ ("Male" | "Female") => Ok(g.to_owned()),
+            _ => Err("Choose Male or Female.".into()),
+        }
+    }
+
+    /// An e-mail address, trimmed and lower-cased.
+    pub fn email(value: &Value) -> Result<String, Cow<'static, str>> {
+        let email = text(value)?.trim().to_lowercase();
+        let domain_has_dot = email.rsplit_once('@').is_some_and(|(_, d)| d.contains('.'));
+        if email.chars().count() <= MAX_EMAIL_CHARS
+            && domain_has_dot
+            && email_address::EmailAddress::is_valid(&email)
+        {
+            Ok(email)
+        } else {
+            Err("Enter a valid e-mail address.".into())
+        }
+    }
+
+    /// 8–128 characters with an upper-case letter, a lower-case letter, a digit and a character
+    /// that is none of those.
+    pub fn password(value: &Value) -> Result<String, Cow<'static, str>> {
+        let password = text(value)?;
+        let length = password.chars().count();
+        if !(8..=128).contains(&length) {
+            return Err("The password must be 8–128 characters long.".into());
+        }
+        let mut missing = Vec::new();
+        if !password.chars().any(char::is_uppercase) {
+            missing.push("an upper-case letter");
+        }
+        if !password.chars().any(char::is_lowercase) {
+            missing.push("a lower-case letter");
+        }
+        if !password.chars().any(|c| c.is_ascii_digit()) {
+            missing.push("a digit");
+        }
+        if !password.chars().any(|c| !c.is_alphanumeric()) {
+            missing.push("a character that is not a letter or a digit");
+        }
+        if missing.is_empty() {
+            Ok(password.to_owned())
+        } else {
+            Err(format!("The password needs {}.", missing.join(", ")).into())
+        }
+    }
+
+    /// Whole years from `date_of_birth` to `today`. Someone born on 29 February has their
+    /// birthday on 28 February in other years (as the birthday greeting does).
+    pub fn age_on(date_of_birth: NaiveDate, today: NaiveDate) -> u32 {
+        let years = today.year() - date_of_birth.year();
+        let had_birthday = today >= birthday_in(date_of_birth, today.year());
+        u32::try_from(if had_birthday { years } else { years - 1 }).unwrap_or(0)
+    }
+
+    /// The day someone born on `date_of_birth` celebrates in `year`.
+    pub fn birthday_in(date_of_birth: NaiveDate, year: i32) -> NaiveDate {
+        date_of_birth
+            .with_year(year)
+            .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
+            .unwrap_or(date_of_birth)
+    }
+
+    /// The latest date of birth of someone at least `years` old on `today`: filters on age are
+    /// then plain date comparisons that can use the date-of-birth index.
+    pub fn latest_birth_date_for_age(today: NaiveDate, years: u32) -> NaiveDate {
+        let Ok(years) = i32::try_from(years) else {
+            return NaiveDate::MIN;
+        };
+        let Some(year) = today.year().checked_sub(years) else {
+            return NaiveDate::MIN;
+        };
+        let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
+        match (today.month(), today.day()) {
+            // On 28 February of a common year, those born on 29 February of a leap year also
+            // have their birthday today.
+            (2, 28) if !leap(today.year()) && leap(year) => NaiveDate::from_ymd_opt(year, 2, 29),
+            _ => birthday_in_opt(today, year),
+        }
+        .unwrap_or(NaiveDate::MIN)
+    }
+
+    fn birthday_in_opt(day: NaiveDate, year: i32) -> Option<NaiveDate> {
+        day.with_year(year)
+            .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rules::*;
+    use super::*;
+    use serde_json::json;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn names_accept_every_alphabet_and_refuse_the_rest() {
+        for ok in [
+            "Åsa",
+            "Öberg",
+            "Jean-Luc",
+            "O'Brien",
+            "St. Göran",
+            "Ñúñez",
+            "Łukasz",
+            "Σοφία",
+            "Ирина",
+            "李",
+        ] {
+            assert!(person_text(&json!(ok)).is_ok(), "{ok} should be accepted");
+        }
+        for bad in [
+            "",
+            " ",
+            "-Anna",
+            "Anna1",
+            "Robert'); DROP TABLE users;--",
+            "a".repeat(31).as_str(),
+        ] {
+            assert!(person_text(&json!(bad)).is_err(), "{bad} should be refused");
+        }
+        assert!(person_text(&json!(42)).is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_composed() {
+        // "A" followed by a combining ring above is the same name as "Å".
+        assert_eq!(person_text(&json!("  A\u{030A}sa ")).unwrap(), "Åsa");
+    }
+
+    #[test]
+    fn phone_numbers_are_normalised_to_e164() {
+        assert_eq!(phone_number(&json!("0701234567")).unwrap(), "+46701234567");
+        assert_eq!(
+            phone_number(&json!("070-123 45 67")).unwrap(),
+            "+46701234567"
+        );
+        assert_eq!(
+            phone_number(&json!("+46701234567")).unwrap(),
+            "+46701234567"
+        );
+        assert_eq!(
+            phone_number(&json!("0046701234567")).unwrap(),
+            "+46701234567"
+        );
+        assert_eq!(phone_number(&json!("+4930123456")).unwrap(), "+4930123456");
+        for bad in [
+            "0812345678",
+            "+1234567",
+            "+1234567890123456",
+            "+46abc",
+            "07012345",
+            "",
+        ] {
+            assert!(
+                phone_number(&json!(bad)).is_err(),
+                "{bad} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn house_numbers() {
+        for ok in ["12B", "4-6", "7/1", "1"] {
+            assert!(house(&json!(ok)).is_ok(), "{ok}");
+        }
+        for bad in ["", "12345678", "12#"] {
+            assert!(house(&json!(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_of_birth_need_an_adult_and_a_real_past_date() {
+        let today = day(2026, 11, 26);
+        assert!(date_of_birth(&json!("2008-11-26"), today).is_ok());
+        assert_eq!(
+            date_of_birth(&json!("2008-11-27"), today).unwrap_err(),
+            "You must be at least 18 years old to register."
+        );
+        assert!(date_of_birth(&json!("2027-01-01"), today).is_err());
+        assert!(date_of_birth(&json!("1985-02-30"), today).is_err());
+        assert!(date_of_birth(&json!("22/09/1985"), today).is_err());
+        assert!(date_of_birth(&json!("1850-01-01"), today).is_err());
+    }
+
+    #[test]
+    fn heights_weights_and_genders() {
+        assert_eq!(height(&json!(170)).unwrap(), 170);
+        assert!(height(&json!(0)).is_err());
+        assert!(height(&json!(301)).is_err());
+        assert!(height(&json!(170.5)).is_err());
+        assert!(height(&json!("170")).is_err());
+        assert_eq!(weight(&json!(700)).unwrap(), 700);
+        assert!(weight(&json!(701)).is_err());
+        assert!(gender(&json!("Female")).is_ok());
+        assert!(gender(&json!("female")).is_err());
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_checked() {
+        assert_eq!(
+            email(&json!(" Eva@Example.COM ")).unwrap(),
+            "eva@example.com"
+        );
+        for bad in [
+            "eva",
+            "eva@",
+            "@example.com",
+            "eva@localhost",
+            "eva example@x.se",
+        ] {
+            assert!(email(&json!(bad)).is_err(), "{bad}");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert!(email(&json!(long)).is_err());
+    }
+
+    #[test]
+    fn passwords_need_length_and_four_kinds_of_character() {
+        assert!(password(&json!("Secret#123")).is_ok());
+        assert!(password(&json!("Åsa öberg 1")).is_ok());
+        assert!(password(&json!("S#1a")).is_err());
+        assert!(password(&json!(format!("Aa1#{}", "x".repeat(125)))).is_err());
+        let message = password(&json!("secretpassword")).unwrap_err();
+        assert!(
+            message.contains("upper-case") && message.contains("digit"),
+            "{message}"
+        );
+        assert!(!message.contains("lower-case"), "{message}");
+    }
+
+    #[test]
+    fn age_counts_whole_years_and_leap_day_birthdays_fall_on_28_february() {
+        assert_eq!(age_on(day(1985, 9, 22), day(2026, 9, 21)), 40);
+        assert_eq!(age_on(day(1985, 9, 22), day(2026, 9, 22)), 41);
+        assert_eq!(age_on(day(2008, 2, 29), day(2026, 2, 27)), 17);
+        assert_eq!(age_on(day(2008, 2, 29), day(2026, 2, 28)), 18);
+        assert_eq!(age_on(day(2008, 2, 29), day(2028, 2, 29)), 20);
+    }
+
+    #[test]
+    fn age_cut_off_dates_agree_with_age_on_every_day() {
+        // For every "today" across leap and common years and every age, the cut-off date must
+        // select exactly the people `age_on` says are old enough.
+        let mut today = day(2027, 1, 1);
+        while today < day(2029, 1, 1) {
+            for years in [0, 1, 18, 19, 20, 65] {
+                let cut_off = latest_birth_date_for_age(today, years);
+                let born = day(today.year() - years as i32 - 1, 1, 1);
+                for offset in 0..800 {
+                    let birth = born + chrono::Days::new(offset);
+                    if birth > today {
+                        break;
+                    }
+                    assert_eq!(
+                        age_on(birth, today) >= years,
+                        birth <= cut_off,
+                        "today {today}, born {birth}, {years} years, cut-off {cut_off}"
+                    );
+                }
+            }
+            today = today.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn input_names_every_failing_field_with_its_path() {
+        let body = json!({"email": 5, "profile": {"height": "tall", "name": null}});
+        let input = Input::root(&body).unwrap();
+        let mut errors = FieldErrors::new();
+        input.required("email", &mut errors, email);
+        input.required("password", &mut errors, password);
+        let profile = input.required_object("profile", &mut errors).unwrap();
+        profile.required("name", &mut errors, person_text);
+        assert_eq!(
+            profile.nullable("height", &mut errors, height),
+            Change::Keep
+        );
+        assert_eq!(
+            profile.nullable("weight", &mut errors, weight),
+            Change::Keep
+        );
+        assert_eq!(errors.get("email").unwrap(), ["Must be text."]);
+        assert_eq!(errors.get("password").unwrap(), [REQUIRED]);
+        assert_eq!(errors.get("profile.name").unwrap(), [REQUIRED]);
+        assert!(errors.get("profile.height").is_some());
+        assert!(errors.get("profile.weight").is_none());
+    }
+
+    #[test]
+    fn nullable_fields_distinguish_keep_clear_and_set() {
+        let body = json!({"height": null, "weight": 60});
+        let input = Input::root(&body).unwrap();
+        let mut errors = FieldErrors::new();
+        assert_eq!(input.nullable("height", &mut errors, height), Change::Clear);
+        assert_eq!(
+            input.nullable("weight", &mut errors, weight),
+            Change::Set(60)
+        );
+        assert_eq!(
+            input.nullable("city", &mut errors, person_text),
+            Change::Keep
+        );
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn only_objects_can_be_read() {
+        assert!(Input::root(&json!([1, 2])).is_err());
+        assert!(Input::root(&json!("text")).is_err());
+    }
+}
