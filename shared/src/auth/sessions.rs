@@ -74,12 +74,13 @@ pub async fn rotate_session(
         .as_deref()
         .ok_or(ApiError::Unauthorized(SESSION_ENDED))?;
     let mut tx = db.begin().await?;
-    // Spending is one conditional update, so two racing refreshes cannot both win.
+    // Spending is one conditional update, so two racing refreshes cannot both win. It goes by
+    // primary key alone (the family is in the signed token): a secondary-index condition would
+    // take gap locks that deadlock with the winner's insert of the next token.
     let spent = sqlx::query!(
-        "UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND family_id = ? AND used_at IS NULL",
+        "UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND used_at IS NULL",
         now,
-        claims.jti,
-        family
+        claims.jti
     )
     .execute(&mut *tx)
     .await?
@@ -141,4 +142,58 @@ pub async fn revoke_all_sessions(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+    use chrono::TimeZone;
+
+    fn noon() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap()
+    }
+
+    async fn active_user(db: &MySqlPool) -> u64 {
+        sqlx::query("INSERT INTO users (email, is_active, created_at, updated_at) VALUES ('a@x.se', TRUE, NOW(), NOW())")
+            .execute(db)
+            .await
+            .unwrap()
+            .last_insert_id()
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn of_two_racing_refreshes_with_one_token_only_one_wins(db: MySqlPool) {
+        let keys = std::sync::Arc::new(TokenKeys::new(&Secret::new(
+            "0123456789abcdef0123456789abcdef",
+        )));
+        let user = active_user(&db).await;
+        let mut conn = db.acquire().await.unwrap();
+        let pair = start_session(&mut conn, &keys, user, noon()).await.unwrap();
+        drop(conn);
+        let racers: Vec<_> = (0..4)
+            .map(|_| {
+                let (db, keys, token) = (db.clone(), keys.clone(), pair.refresh.clone());
+                tokio::spawn(async move {
+                    match rotate_session(&db, &keys, &token, noon()).await {
+                        Ok(_) => true,
+                        Err(ApiError::Unauthorized(_)) => false,
+                        Err(error) => panic!("a refresh race must not fail the server: {error}"),
+                    }
+                })
+            })
+            .collect();
+        let mut winners = 0;
+        for racer in racers {
+            winners += usize::from(racer.await.unwrap());
+        }
+        // At most one: the losers' reuse may also have ended the family before the winner.
+        assert!(winners <= 1, "{winners} refreshes won");
+        let revoked: Option<DateTime<Utc>> =
+            sqlx::query_scalar("SELECT revoked_at FROM refresh_token_families")
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        assert!(revoked.is_some(), "a reuse was detected ({winners} won)");
+    }
 }
