@@ -271,6 +271,65 @@ mod tests {
         assert_eq!(PageRequest { page: 3, size: 25 }.offset(), 50);
     }
 
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn totals_are_counted_again_only_after_a_change(db: MySqlPool) {
+        let cache = CountCache::default();
+        let counted = std::sync::atomic::AtomicU64::new(0);
+        let total = |answer: u64| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move { Ok::<_, sqlx::Error>(answer) }
+        };
+        assert_eq!(
+            cache
+                .total(&db, "users", "all".into(), total(3))
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            cache
+                .total(&db, "users", "all".into(), total(99))
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            cache
+                .total(&db, "users", "some".into(), total(1))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            cache
+                .total(&db, "diagnostics", "all".into(), total(7))
+                .await
+                .unwrap(),
+            7
+        );
+        let mut conn = db.acquire().await.unwrap();
+        bump_version(&mut conn, "users").await.unwrap();
+        assert_eq!(
+            cache
+                .total(&db, "users", "all".into(), total(4))
+                .await
+                .unwrap(),
+            4
+        );
+        assert_eq!(
+            cache
+                .total(&db, "diagnostics", "all".into(), total(99))
+                .await
+                .unwrap(),
+            7
+        );
+        assert_eq!(
+            counted.load(std::sync::atomic::Ordering::SeqCst),
+            6,
+            "every closure is built"
+        );
+    }
+
     #[test]
     fn contains_patterns_escape_wildcards() {
         assert_eq!(contains_pattern("malmo"), "%malmo%");

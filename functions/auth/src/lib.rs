@@ -68,12 +68,14 @@ async fn login(
     let (Some(email), Some(password)) = (email, password) else {
         return Err(ApiError::Invalid(errors));
     };
+    // Login history keeps what was typed; accounts and throttling use the stored form.
+    let typed: String = email.chars().take(rules::MAX_EMAIL_CHARS).collect();
     let email = login_email(&email);
     let now = state.now();
 
     if let Some(retry_after_secs) = throttle::blocked_for(&state.db, &ip, &email, now).await? {
         let mut tx = state.db.begin().await?;
-        record_attempt(&mut tx, &email, &ip, false, now).await?;
+        record_attempt(&mut tx, &typed, &ip, false, now).await?;
         tx.commit().await?;
         return Err(ApiError::TooManyRequests { retry_after_secs });
     }
@@ -91,7 +93,7 @@ async fn login(
     let mut tx = state.db.begin().await?;
     let outcome = match account {
         Some(account) if password_matches && account.is_active => {
-            record_attempt(&mut tx, &email, &ip, true, now).await?;
+            record_attempt(&mut tx, &typed, &ip, true, now).await?;
             throttle::clear_ip(&mut tx, &ip).await?;
             sqlx::query!(
                 "UPDATE users SET last_login = ? WHERE id = ?",
@@ -105,11 +107,11 @@ async fn login(
         // The right password for an account that is not active: nothing was guessed, so it is
         // not counted towards a block, and saying why cannot reveal anything.
         Some(_) if password_matches => {
-            record_attempt(&mut tx, &email, &ip, false, now).await?;
+            record_attempt(&mut tx, &typed, &ip, false, now).await?;
             Err(ApiError::Unauthorized(INACTIVE))
         }
         _ => {
-            record_attempt(&mut tx, &email, &ip, false, now).await?;
+            record_attempt(&mut tx, &typed, &ip, false, now).await?;
             throttle::record_failure(&mut tx, &ip, &email, now).await?;
             Err(ApiError::Unauthorized(BAD_CREDENTIALS))
         }
@@ -230,9 +232,9 @@ async fn owner_view(state: &AppState, user_id: u64) -> ApiResult<Json<User>> {
     Ok(Json(user.view(Viewer::owner(user_id), state.today())))
 }
 
-/// Recovery e-mails per address and ten minutes; more would only fill someone's inbox.
-const MAX_RECOVERY_MAILS: i64 = 3;
-const RECOVERY_MAIL_WINDOW: Duration = Duration::minutes(10);
+/// Link e-mails of one kind per address and ten minutes; more would only fill an inbox.
+const MAX_LINK_MAILS: i64 = 3;
+const LINK_MAIL_WINDOW: Duration = Duration::minutes(10);
 
 /// Always the same answer, so it cannot tell whether an address is registered. An account that
 /// was never activated gets a fresh activation link instead (its first one may have expired);
@@ -266,7 +268,7 @@ async fn recovery(
             _ => Notification::Recovery { name, token },
         };
         let mut tx = state.db.begin().await?;
-        if recent_recovery_mails(&mut tx, &email, now).await? < MAX_RECOVERY_MAILS {
+        if recent_link_mails(&mut tx, &email, notification.kind(), now).await? < MAX_LINK_MAILS {
             let queued = mail::queue(&mut tx, &state, &email, notification).await?;
             tx.commit().await?;
             // Sent in the background: waiting for SES only when the account exists would
@@ -278,16 +280,19 @@ async fn recovery(
     Ok(Json(json!({"details": "Link send to email"})))
 }
 
-async fn recent_recovery_mails(
+/// How many e-mails of `kind` went to `email` lately.
+async fn recent_link_mails(
     conn: &mut MySqlConnection,
     email: &str,
+    kind: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<i64> {
-    let since = now - RECOVERY_MAIL_WINDOW;
+    let since = now - LINK_MAIL_WINDOW;
     Ok(sqlx::query_scalar!(
         r#"SELECT COUNT(*) AS "count!: i64" FROM email_outbox
-           WHERE recipient = ? AND kind IN ('recovery', 'activation') AND created_at > ?"#,
+           WHERE recipient = ? AND kind = ? AND created_at > ?"#,
         email,
+        kind,
         since
     )
     .fetch_one(conn)

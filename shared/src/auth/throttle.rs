@@ -111,6 +111,143 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    fn noon() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap()
+    }
+
+    async fn fail(db: &MySqlPool, ip: &str, email: &str, at: DateTime<Utc>) {
+        let mut conn = db.acquire().await.unwrap();
+        record_failure(&mut conn, ip, email, at).await.unwrap();
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn the_fifth_failure_within_ten_minutes_blocks_for_ten_minutes(db: MySqlPool) {
+        for minute in 0..4 {
+            fail(
+                &db,
+                "10.0.0.1",
+                "eva@x.se",
+                noon() + Duration::minutes(minute * 2),
+            )
+            .await;
+        }
+        let after_four = noon() + Duration::minutes(8);
+        assert_eq!(
+            blocked_for(&db, "10.0.0.1", "eva@x.se", after_four)
+                .await
+                .unwrap(),
+            None
+        );
+        let fifth = noon() + Duration::seconds(9 * 60 + 59);
+        fail(&db, "10.0.0.1", "eva@x.se", fifth).await;
+        assert_eq!(
+            blocked_for(&db, "10.0.0.1", "other@x.se", fifth)
+                .await
+                .unwrap(),
+            Some(600)
+        );
+        assert_eq!(
+            blocked_for(&db, "10.0.0.2", "eva@x.se", fifth)
+                .await
+                .unwrap(),
+            Some(600)
+        );
+        assert_eq!(
+            blocked_for(&db, "10.0.0.2", "other@x.se", fifth)
+                .await
+                .unwrap(),
+            None
+        );
+        let later = fifth + BLOCK;
+        assert_eq!(
+            blocked_for(&db, "10.0.0.1", "eva@x.se", later)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn a_window_older_than_ten_minutes_starts_over(db: MySqlPool) {
+        for minute in 0..4 {
+            fail(
+                &db,
+                "10.0.0.1",
+                "eva@x.se",
+                noon() + Duration::minutes(minute),
+            )
+            .await;
+        }
+        // The first four fell out of the window: this is the first of a new one.
+        let fresh = noon() + Duration::minutes(10);
+        for second in 0..4 {
+            fail(
+                &db,
+                "10.0.0.1",
+                "eva@x.se",
+                fresh + Duration::seconds(second),
+            )
+            .await;
+        }
+        assert_eq!(
+            blocked_for(&db, "10.0.0.1", "eva@x.se", fresh + Duration::seconds(5))
+                .await
+                .unwrap(),
+            None
+        );
+        fail(&db, "10.0.0.1", "eva@x.se", fresh + Duration::seconds(5)).await;
+        assert!(
+            blocked_for(&db, "10.0.0.1", "eva@x.se", fresh + Duration::seconds(5))
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn concurrent_failures_are_all_counted(db: MySqlPool) {
+        let attempts = (0..5).map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { fail(&db, "10.0.0.9", "x@x.se", noon()).await })
+        });
+        for attempt in attempts.collect::<Vec<_>>() {
+            attempt.await.unwrap();
+        }
+        let failures: u32 =
+            sqlx::query_scalar("SELECT failures FROM login_throttles WHERE scope = 'ip'")
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        assert_eq!(failures, 5);
+        assert!(
+            blocked_for(&db, "10.0.0.9", "y@x.se", noon())
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn clearing_an_address_keeps_the_account_count(db: MySqlPool) {
+        for _ in 0..5 {
+            fail(&db, "10.0.0.1", "eva@x.se", noon()).await;
+        }
+        let mut conn = db.acquire().await.unwrap();
+        clear_ip(&mut conn, "10.0.0.1").await.unwrap();
+        assert_eq!(
+            blocked_for(&db, "10.0.0.1", "other@x.se", noon())
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(
+            blocked_for(&db, "10.0.0.1", "eva@x.se", noon())
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
     #[test]
     fn retry_after_rounds_up_to_whole_seconds() {
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();

@@ -214,6 +214,26 @@ mod tests {
         }
     }
 
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn an_action_token_is_spent_once(db: sqlx::MySqlPool) {
+        let user: u64 = sqlx::query(
+            "INSERT INTO users (email, created_at, updated_at) VALUES ('a@x.se', NOW(), NOW())",
+        )
+        .execute(&db)
+        .await
+        .unwrap()
+        .last_insert_id();
+        let claims = Claims::new(TokenType::Recovery, user, noon());
+        let mut conn = db.acquire().await.unwrap();
+        spend_action_token(&mut conn, &claims, noon())
+            .await
+            .unwrap();
+        let again = spend_action_token(&mut conn, &claims, noon()).await;
+        assert!(matches!(again, Err(ApiError::Unauthorized(_))));
+        let other = Claims::new(TokenType::Recovery, user, noon());
+        assert!(spend_action_token(&mut conn, &other, noon()).await.is_ok());
+    }
+
     #[test]
     fn lifetimes_match_the_contract() {
         let minutes = |t: TokenType| t.lifetime().num_seconds();

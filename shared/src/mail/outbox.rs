@@ -135,7 +135,100 @@ pub fn next_attempt_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+    use crate::mail::RecordingMailer;
     use chrono::TimeZone;
+    use std::sync::Arc;
+
+    fn state(db: sqlx::MySqlPool, mailer: Arc<RecordingMailer>) -> AppState {
+        let config = Config::from_lookup(|_| None).unwrap();
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap());
+        AppState::new(db, config, mailer, clock)
+    }
+
+    async fn queue_one(state: &AppState) -> Queued {
+        let mut tx = state.db.begin().await.unwrap();
+        let notification = Notification::Welcome { name: "Eva".into() };
+        let queued = queue(&mut tx, state, "eva@x.se", notification)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        queued
+    }
+
+    type Row = (
+        u32,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        DateTime<Utc>,
+        Option<String>,
+    );
+
+    async fn row(db: &sqlx::MySqlPool, id: u64) -> Row {
+        sqlx::query_as(
+            "SELECT attempts, sent_at, claimed_until, next_attempt_at, last_error FROM email_outbox WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_one(db)
+        .await
+        .unwrap()
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn a_delivered_email_is_marked_sent(db: sqlx::MySqlPool) {
+        let mailer = Arc::new(RecordingMailer::default());
+        let state = state(db.clone(), mailer.clone());
+        let queued = queue_one(&state).await;
+        let id = queued.id;
+        let (_, _, claimed_until, _, _) = row(&db, id).await;
+        assert_eq!(
+            claimed_until,
+            Some(state.now() + CLAIM),
+            "held while its request sends it"
+        );
+        deliver(&state, [queued]).await;
+        let (attempts, sent_at, claimed_until, _, last_error) = row(&db, id).await;
+        assert_eq!(
+            (attempts, sent_at, claimed_until, last_error),
+            (1, Some(state.now()), None, None)
+        );
+        assert_eq!(mailer.sent().len(), 1);
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn an_email_ses_refuses_waits_for_a_retry(db: sqlx::MySqlPool) {
+        let mailer = Arc::new(RecordingMailer::default());
+        mailer.set_failing(true);
+        let state = state(db.clone(), mailer.clone());
+        let queued = queue_one(&state).await;
+        let id = queued.id;
+        deliver(&state, [queued]).await;
+        let (attempts, sent_at, claimed_until, next_attempt_at, last_error) = row(&db, id).await;
+        assert_eq!((attempts, sent_at, claimed_until), (1, None, None));
+        assert_eq!(next_attempt_at, state.now() + Duration::minutes(1));
+        assert_eq!(last_error.as_deref(), Some("mail service unavailable"));
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn a_rolled_back_change_sends_nothing(db: sqlx::MySqlPool) {
+        let state = state(db.clone(), Arc::new(RecordingMailer::default()));
+        let mut tx = state.db.begin().await.unwrap();
+        queue(
+            &mut tx,
+            &state,
+            "eva@x.se",
+            Notification::Welcome { name: "Eva".into() },
+        )
+        .await
+        .unwrap();
+        tx.rollback().await.unwrap();
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0);
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {
