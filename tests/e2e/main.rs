@@ -1,1 +1,10 @@
+//! End-to-end tests: the local gateway on a random port, over real HTTP, against a fresh
+//! database per test. E-mails are caught by a recording mailer; time is a settable clock.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+
+mod auth;
+mod bad_input;
+mod users;

@@ -1,0 +1,212 @@
+//! Whatever arrives, the answer is a clear 4xx with a JSON `detail`: never a 500, never a panic.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sqlx::MySqlPool;
+
+use crate::harness::{PASSWORD, TestApp, count, profile, send};
+
+const INJECTION: &str = "'; DROP TABLE users; --";
+
+/// Every endpoint of /api/auth and /api/users that takes a body or a path parameter.
+fn endpoints(user_id: u64) -> Vec<(Method, String)> {
+    let id = user_id.to_string();
+    vec![
+        (Method::POST, "/auth".into()),
+        (Method::POST, "/auth/refresh".into()),
+        (Method::POST, "/auth/logout".into()),
+        (Method::POST, "/auth/recovery".into()),
+        (Method::PATCH, "/auth/activate/x.y.z".into()),
+        (Method::POST, "/auth/recovery_password/x.y.z".into()),
+        (Method::POST, "/users".into()),
+        (Method::PATCH, format!("/users/{id}")),
+        (Method::PATCH, format!("/users/{id}/block")),
+        (Method::PATCH, format!("/users/{id}/unblock")),
+        (Method::PATCH, format!("/users/{id}/create_admin")),
+        (Method::PATCH, format!("/users/{id}/revoke_admin")),
+        (Method::DELETE, "/users/abc".into()),
+        (Method::GET, "/users/verify_email/x.y.z".into()),
+    ]
+}
+
+fn huge() -> String {
+    "Å".repeat(10_000)
+}
+
+fn bad_bodies() -> Vec<Value> {
+    vec![
+        json!([1, 2, 3]),
+        json!("just text"),
+        json!(42),
+        json!(null),
+        json!({"email": 5, "password": [], "refresh": {}, "profile": "none"}),
+        json!({"email": huge(), "password": huge(), "refresh": huge(), "profile": {"name": huge(), "surname": huge(), "phone_number": huge(), "date_of_birth": huge(), "height": 1e300, "weight": -1, "gender": huge(), "house": huge(), "city": huge()}}),
+        json!({"email": INJECTION, "password": INJECTION, "refresh": INJECTION, "profile": {"name": INJECTION, "city": INJECTION, "date_of_birth": INJECTION}}),
+        json!({"profile": {"date_of_birth": "1985-02-30", "height": "170", "weight": 60.5, "gender": true}}),
+    ]
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn no_input_makes_the_server_fail(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let eva = app.patient("eva@clinic.test").await;
+    for (method, path) in endpoints(eva.id) {
+        let mut attempts: Vec<reqwest::RequestBuilder> = bad_bodies()
+            .into_iter()
+            .map(|body| app.as_user(&root, method.clone(), &path).json(&body))
+            .collect();
+        for raw in ["{not json", "\u{0}\u{1}", "{\"email\": \"a\"", "[", "{}}"] {
+            attempts.push(
+                app.as_user(&root, method.clone(), &path)
+                    .header("content-type", "application/json")
+                    .body(raw),
+            );
+        }
+        for request in attempts {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            assert!(
+                status.is_client_error() || status.is_success(),
+                "{method} {path} answered {status}: {text}"
+            );
+            if status.is_client_error() {
+                let body: Value = serde_json::from_str(&text)
+                    .unwrap_or_else(|_| panic!("{method} {path}: not JSON: {text}"));
+                assert!(body["detail"].is_string(), "{method} {path}: {text}");
+            }
+        }
+    }
+    // Nothing odd was stored on the way.
+    assert_eq!(count(&app.db, "SELECT COUNT(*) FROM users").await, 2);
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn malformed_json_is_named_as_such(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let (status, body) = send(
+        app.request(Method::POST, "/users")
+            .header("content-type", "application/json")
+            .body("{\"email\": "),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body, json!({"detail": "Invalid request format."}));
+    let (status, body) = app.post_anonymous("/users", json!(["a list"])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body, json!({"detail": "Invalid request format."}));
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn unknown_fields_are_ignored_and_oversized_bodies_refused(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let (status, body) = app
+        .post_anonymous(
+            "/users",
+            json!({"email": "eva@clinic.test", "password": PASSWORD, "profile": profile("Eva", "Lind"),
+                   "is_superuser": true, "is_staff": true, "is_active": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        (
+            body["is_superuser"].as_bool(),
+            body["is_staff"].as_bool(),
+            body["is_active"].as_bool()
+        ),
+        (Some(false), Some(false), Some(false))
+    );
+
+    let (status, body) = send(
+        app.request(Method::POST, "/auth")
+            .header("content-type", "application/json")
+            .body(format!("{{\"email\": \"{}\"}}", "a".repeat(1024 * 1024))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body["detail"].is_string());
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn sql_in_input_is_only_ever_data(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    // As a password: valid (upper, lower, digit, symbol) and kept exactly.
+    let password = format!("{INJECTION}Aa1");
+    let (status, _) = app
+        .post_anonymous("/users", json!({"email": "eva@clinic.test", "password": password, "profile": profile("Eva", "Lind")}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    app.activate("eva@clinic.test").await;
+    let (status, _) = app.login("eva@clinic.test", &password).await;
+    assert_eq!(status, StatusCode::OK);
+    // As a login e-mail: refused, and stored verbatim in the login history.
+    let (status, _) = app.login(INJECTION, PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let recorded: String =
+        sqlx::query_scalar("SELECT email FROM login_attempts ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(recorded, INJECTION);
+    // As a filter: matches nothing.
+    let (status, page) = app
+        .get(
+            &root,
+            &format!("/users?icontains_name={}", urlencode(INJECTION)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total_items"], 0);
+    assert_eq!(count(&app.db, "SELECT COUNT(*) FROM users").await, 2);
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn names_in_any_alphabet_are_welcome(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    for (n, (name, surname)) in [
+        ("Åsa", "Öberg"),
+        ("Zoë", "D'Arcy-Smith"),
+        ("Ирина", "Петрова"),
+        ("Σοφία", "Παππά"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let user = app
+            .register(&format!("p{n}@clinic.test"), profile(name, surname))
+            .await;
+        assert_eq!(user["profile"]["name"], name);
+        assert_eq!(user["profile"]["surname"], surname);
+    }
+    let (_, page) = app.get(&root, "/users?icontains_surname=oberg").await;
+    assert_eq!(page["data"][0]["profile"]["surname"], "Öberg");
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn unknown_paths_and_methods_answer_in_json(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let (status, body) = send(app.request(Method::GET, "/nothing/here")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["detail"], "Not found.");
+    let (status, body) = send(app.request(Method::DELETE, "/users")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["detail"], "Method not allowed.");
+    let (status, body) = send(app.request(Method::GET, "/auth")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(body["detail"].is_string());
+    let (status, body) = send(app.request(Method::GET, "/health")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"status": "ok"}));
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
