@@ -239,9 +239,7 @@ pub fn check_account_limits(
     let target_is_admin = target.is_staff && !target.is_superuser;
     let refused = match action {
         // Admins cannot change or manage superusers.
-        Action::UpdateUser | Action::GrantAdmin => {
-            actor_is_admin && target.is_superuser && !oneself
-        }
+        Action::UpdateUser | Action::GrantAdmin => actor_is_admin && target.is_superuser,
         // Admins may delete themselves, but no superuser and no other admin.
         Action::DeleteUser => {
             actor_is_admin && !oneself && (target.is_superuser || target_is_admin)

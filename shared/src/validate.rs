@@ -384,15 +384,12 @@ pub mod rules {
         match (today.month(), today.day()) {
             // On 28 February of a common year, those born on 29 February of a leap year also
             // have their birthday today.
-            (2, 28) if !leap(today.year()) && leap(year) => NaiveDate::from_ymd_opt(year, 2, 29),
-            _ => birthday_in_opt(today, year),
+            (2, 28) if !leap(today.year()) && leap(year) => {
+                NaiveDate::from_ymd_opt(year, 2, 29).unwrap_or(NaiveDate::MIN)
+            }
+            // Otherwise: this day of the year, that many years ago (29 February → 28th).
+            _ => birthday_in(today, year),
         }
-        .unwrap_or(NaiveDate::MIN)
-    }
-
-    fn birthday_in_opt(day: NaiveDate, year: i32) -> Option<NaiveDate> {
-        day.with_year(year)
-            .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
     }
 }
 
