@@ -17,6 +17,9 @@ pub struct Config {
     pub database_url: String,
     /// Small on Lambda, where one instance serves one request at a time.
     pub database_max_connections: u32,
+    /// Check a pooled connection with a ping before each use (on Lambda, where an instance can
+    /// sleep for minutes between requests).
+    pub database_ping_before_use: bool,
     pub jwt_secret: Secret,
     /// The SPA's address, without a trailing slash; e-mailed links point here.
     pub app_url: String,
@@ -118,6 +121,7 @@ impl Config {
         Ok(Self {
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             database_max_connections,
+            database_ping_before_use: on_lambda,
             jwt_secret,
             app_url: lookup("APP_URL")
                 .unwrap_or_else(|| "http://127.0.0.1:8080".into())

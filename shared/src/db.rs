@@ -16,6 +16,11 @@ fn pool_options(config: &Config) -> MySqlPoolOptions {
     MySqlPoolOptions::new()
         .max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // Idle connections are closed well before the server's `wait_timeout` would drop them.
+        .idle_timeout(Duration::from_secs(600))
+        // A round trip per statement is a high price for a running server whose connections
+        // are in constant use; a Lambda thawed after minutes pays it to find a dead one.
+        .test_before_acquire(config.database_ping_before_use)
 }
 
 /// For a long-running process: creates the database if it is missing, connects and migrates.

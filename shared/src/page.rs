@@ -2,9 +2,10 @@
 //!
 //! Totals are the expensive part of a page: InnoDB counts by scanning. They are cached per
 //! collection and filter, against the collection's version number, which every change that can
-//! alter a total bumps in its own transaction ([`bump_version`]). A list request therefore costs
-//! one primary-key read of the version and the page itself; the count runs only when something
-//! changed. The cache is per process (per Lambda instance) and exact, never merely recent.
+//! alter a total bumps in its own transaction ([`bump_version`]). The page statement reads that
+//! version along with the rows ([`collection_version!`], [`Versioned`]), so a list request is
+//! one statement; the count runs only when something changed. The cache is per process (per
+//! Lambda instance) and exact, never merely recent.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -12,7 +13,8 @@ use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{MySqlConnection, MySqlPool};
+use sqlx::mysql::MySqlRow;
+use sqlx::{FromRow, MySqlConnection, Row};
 
 use crate::error::{ApiError, FieldErrors};
 use crate::http::QueryParams;
@@ -101,43 +103,76 @@ type Totals = HashMap<(&'static str, String), (u64, u64)>;
 const MAX_CACHED_TOTALS: usize = 10_000;
 
 impl CountCache {
-    /// The number of rows of `collection` matching the filter described by `key`; `count` runs
-    /// only if the collection changed since the cached answer.
-    pub async fn total<F>(
+    /// The total of the list whose page `rows` was just read. `count` runs only if the
+    /// collection changed since the cached answer. An empty page needs no count: it is either
+    /// the first page of an empty list, or a page past the last (404 "Invalid page.").
+    pub async fn total_for_page<T, F>(
         &self,
-        db: &MySqlPool,
         collection: &'static str,
-        key: String,
-        count: F,
+        filter: String,
+        request: PageRequest,
+        rows: &[Versioned<T>],
+        count: impl FnOnce() -> F,
     ) -> Result<u64, ApiError>
     where
         F: Future<Output = Result<u64, sqlx::Error>>,
     {
-        // Read the version before counting: a change that lands in between is then counted
-        // under the older version, and the next request, seeing the newer one, counts again.
-        let version = sqlx::query_scalar!(
-            "SELECT version FROM collection_versions WHERE name = ?",
-            collection
-        )
-        .fetch_one(db)
-        .await?;
-        let cache_key = (collection, key);
-        if let Some((cached_version, total)) = self.lock().get(&cache_key)
+        let Some(first) = rows.first() else {
+            return if request.page == 1 {
+                Ok(0)
+            } else {
+                Err(ApiError::InvalidPage)
+            };
+        };
+        // The version was read with the page, before this count: a change that lands in
+        // between is counted under the older version, and the next request, seeing the newer
+        // one, counts again.
+        let version = first.collection_version;
+        let key = (collection, filter);
+        if let Some((cached_version, total)) = self.lock().get(&key)
             && *cached_version == version
         {
             return Ok(*total);
         }
-        let total = count.await?;
+        let total = count().await?;
         let mut entries = self.lock();
         if entries.len() >= MAX_CACHED_TOTALS {
             entries.clear();
         }
-        entries.insert(cache_key, (version, total));
+        entries.insert(key, (version, total));
         Ok(total)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Totals> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The select-list item that reads a collection's version in a page statement, decoded by
+/// [`Versioned`].
+#[macro_export]
+macro_rules! collection_version {
+    ($collection:literal) => {
+        concat!(
+            "(SELECT version FROM collection_versions WHERE name = '",
+            $collection,
+            "') AS collection_version"
+        )
+    };
+}
+
+/// A row of a page and the version of its collection, read in the same statement.
+pub struct Versioned<T> {
+    pub row: T,
+    pub collection_version: u64,
+}
+
+impl<'r, T: FromRow<'r, MySqlRow>> FromRow<'r, MySqlRow> for Versioned<T> {
+    fn from_row(row: &'r MySqlRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            row: T::from_row(row)?,
+            collection_version: row.try_get("collection_version")?,
+        })
     }
 }
 
@@ -271,63 +306,62 @@ mod tests {
         assert_eq!(PageRequest { page: 3, size: 25 }.offset(), 50);
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
-    async fn totals_are_counted_again_only_after_a_change(db: MySqlPool) {
+    fn page_at(version: u64) -> Vec<Versioned<()>> {
+        vec![Versioned {
+            row: (),
+            collection_version: version,
+        }]
+    }
+
+    #[tokio::test]
+    async fn totals_are_counted_again_only_after_a_change() {
         let cache = CountCache::default();
+        let first = PageRequest { page: 1, size: 5 };
         let counted = std::sync::atomic::AtomicU64::new(0);
-        let total = |answer: u64| {
-            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            async move { Ok::<_, sqlx::Error>(answer) }
+        let total = |rows: Vec<Versioned<()>>, filter: &str, answer: u64| {
+            let (cache, counted) = (&cache, &counted);
+            let filter = filter.to_owned();
+            async move {
+                let count = || {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    async move { Ok::<_, sqlx::Error>(answer) }
+                };
+                cache
+                    .total_for_page("users", filter, first, &rows, count)
+                    .await
+                    .unwrap()
+            }
         };
+        assert_eq!(total(page_at(1), "all", 3).await, 3);
+        assert_eq!(total(page_at(1), "all", 99).await, 3, "cached");
+        assert_eq!(total(page_at(1), "some", 1).await, 1, "another filter");
+        assert_eq!(
+            total(page_at(2), "all", 4).await,
+            4,
+            "the collection changed"
+        );
+        assert_eq!(total(page_at(2), "all", 99).await, 4);
+        assert_eq!(counted.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn empty_pages_need_no_count() {
+        let cache = CountCache::default();
+        let never = || async { panic!("no count for an empty page") };
+        let first = PageRequest { page: 1, size: 5 };
+        let third = PageRequest { page: 3, size: 5 };
+        let empty: Vec<Versioned<()>> = Vec::new();
         assert_eq!(
             cache
-                .total(&db, "users", "all".into(), total(3))
+                .total_for_page("users", String::new(), first, &empty, never)
                 .await
                 .unwrap(),
-            3
+            0
         );
-        assert_eq!(
-            cache
-                .total(&db, "users", "all".into(), total(99))
-                .await
-                .unwrap(),
-            3
-        );
-        assert_eq!(
-            cache
-                .total(&db, "users", "some".into(), total(1))
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            cache
-                .total(&db, "diagnostics", "all".into(), total(7))
-                .await
-                .unwrap(),
-            7
-        );
-        let mut conn = db.acquire().await.unwrap();
-        bump_version(&mut conn, "users").await.unwrap();
-        assert_eq!(
-            cache
-                .total(&db, "users", "all".into(), total(4))
-                .await
-                .unwrap(),
-            4
-        );
-        assert_eq!(
-            cache
-                .total(&db, "diagnostics", "all".into(), total(99))
-                .await
-                .unwrap(),
-            7
-        );
-        assert_eq!(
-            counted.load(std::sync::atomic::Ordering::SeqCst),
-            6,
-            "every closure is built"
-        );
+        let past_the_end = cache
+            .total_for_page("users", String::new(), third, &empty, never)
+            .await;
+        assert!(matches!(past_the_end, Err(ApiError::InvalidPage)));
     }
 
     #[test]

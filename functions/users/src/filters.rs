@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, contains_pattern, filters};
-use qhealth::user_select;
+use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
 use qhealth::users::{IS_PATIENT, UserRow};
 use qhealth::validate::rules::latest_birth_date_for_age;
+use qhealth::{collection_version, user_columns, user_tables};
 use sqlx::{MySql, MySqlPool, QueryBuilder};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -86,21 +86,26 @@ impl UserFilter {
     }
 
     pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new(
-            "SELECT COUNT(*) FROM users u JOIN profiles p ON p.user_id = u.id \
-             LEFT JOIN roles r ON r.user_id = u.id",
-        );
+        let mut query = QueryBuilder::new(concat!("SELECT COUNT(*) ", user_tables!()));
         self.push_conditions(&mut query);
         let total: i64 = query.build_query_scalar().fetch_one(db).await?;
         Ok(u64::try_from(total).unwrap_or(0))
     }
 
+    /// One page, each row with the version of the `users` collection (for the cached total).
     pub async fn page(
         &self,
         db: &MySqlPool,
         request: PageRequest,
-    ) -> Result<Vec<UserRow>, sqlx::Error> {
-        let mut query = QueryBuilder::new(user_select!());
+    ) -> Result<Vec<Versioned<UserRow>>, sqlx::Error> {
+        let mut query = QueryBuilder::new(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", ",
+            collection_version!("users"),
+            " ",
+            user_tables!()
+        ));
         self.push_conditions(&mut query);
         query
             .push(" ORDER BY u.id LIMIT ")

@@ -131,22 +131,17 @@ async fn list(
     let request = PageRequest::from_query(query, &mut errors);
     let filter = UserFilter::from_query(query, state.today(), patients_only, &mut errors);
     errors.into_result()?;
+    let rows = filter.page(&state.db, request).await?;
+    let count = || filter.count(&state.db);
     let total = state
         .counts
-        .total(
-            &state.db,
-            "users",
-            filter.cache_key(),
-            filter.count(&state.db),
-        )
+        .total_for_page("users", filter.cache_key(), request, &rows, count)
         .await?;
-    request.check_against(total)?;
-    let rows = filter.page(&state.db, request).await?;
     let viewer = Viewer::from(caller);
     let today = state.today();
     let data = rows
         .into_iter()
-        .map(|row| row.view(viewer, today))
+        .map(|versioned| versioned.row.view(viewer, today))
         .collect();
     Ok(Json(Page::new(request, total, data)))
 }

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
@@ -19,7 +18,11 @@ pub struct SesMailer {
 
 impl SesMailer {
     pub async fn from_env() -> Self {
-        let region = RegionProviderChain::default_provider().or_else(Region::new("eu-north-1"));
+        // Lambda always sets AWS_REGION; elsewhere a default beats probing for an EC2 metadata
+        // service that is not there.
+        let region = std::env::var("AWS_REGION")
+            .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+            .map_or_else(|_| Region::new("eu-north-1"), Region::new);
         // A slow or absent SES must not hold a request for long: what does not go out stays in
         // the outbox, and the retry pass sends it later.
         let timeouts = TimeoutConfig::builder()

@@ -13,17 +13,37 @@ use crate::access::{Role, TargetAccount};
 use crate::auth::Caller;
 use crate::validate::rules::age_on;
 
-/// `SELECT <every user and profile column> FROM users u JOIN profiles p LEFT JOIN roles r`, as a
-/// literal so queries can be composed with `concat!`.
+/// Every user and profile column (and the staff role), for [`UserRow`]; a literal, so that
+/// queries can be composed with `concat!`.
 #[macro_export]
-macro_rules! user_select {
+macro_rules! user_columns {
     () => {
-        "SELECT u.id, u.email, u.pending_email, u.is_active, u.is_staff, u.is_superuser, \
+        "u.id, u.email, u.pending_email, u.is_active, u.is_staff, u.is_superuser, \
          u.last_login, u.created_at, u.updated_at, r.role AS staff_role, \
          p.id AS profile_id, p.name, p.surname, p.phone_number, p.date_of_birth, p.height, \
          p.weight, p.street, p.house, p.city, p.region, p.country, p.gender, \
-         p.created_at AS profile_created_at, p.updated_at AS profile_updated_at \
-         FROM users u JOIN profiles p ON p.user_id = u.id LEFT JOIN roles r ON r.user_id = u.id"
+         p.created_at AS profile_created_at, p.updated_at AS profile_updated_at"
+    };
+}
+
+/// The tables behind [`user_columns!`], aliased `u`, `p` and `r`.
+#[macro_export]
+macro_rules! user_tables {
+    () => {
+        "FROM users u JOIN profiles p ON p.user_id = u.id LEFT JOIN roles r ON r.user_id = u.id"
+    };
+}
+
+/// `SELECT <user columns> FROM <user tables>`.
+#[macro_export]
+macro_rules! user_select {
+    () => {
+        concat!(
+            "SELECT ",
+            $crate::user_columns!(),
+            " ",
+            $crate::user_tables!()
+        )
     };
 }
 
