@@ -1,0 +1,27 @@
+# QHealth. The two entry points:
+#   make dev            run the system locally (gateway, database, SES emulator); Ctrl-C stops it
+#   make test           every check CI runs: fmt, clippy, tests, .sqlx check, template lint, smoke test
+# The logic lives in infra/*.sh and tests/smoke.sh; these targets only call them.
+
+.PHONY: help dev test smoke sqlx-prepare sam-validate
+
+help:
+	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
+
+dev:
+	@bash infra/dev.sh
+
+test:
+	@bash infra/test.sh
+
+#   make smoke          only the end-to-end smoke test over HTTP (tests/smoke.sh)
+smoke:
+	@bash tests/smoke.sh
+
+#   make sqlx-prepare   regenerate .sqlx/ after changing a query or a migration
+sqlx-prepare:
+	@bash infra/sqlx-prepare.sh
+
+#   make sam-validate   SAM's own check of template.yaml (needs `pip install aws-sam-cli`)
+sam-validate:
+	@AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-north-1} SAM_CLI_TELEMETRY=0 sam validate --lint

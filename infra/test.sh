@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make test`: every check, in order, stopping at the first failure. This is what CI runs.
+#
+#   1. MariaDB answers on 127.0.0.1:3306 (started if it is not)
+#   2. cargo fmt --check
+#   3. cargo clippy, warnings are errors
+#   4. the local gateway builds (debug)
+#   5. cargo test, against mysql://root@127.0.0.1:3306/qhealth_test
+#   6. the committed .sqlx/ offline data matches the queries
+#   7. cfn-lint on template.yaml
+#   8. the smoke test: the real binaries over HTTP (tests/smoke.sh)
+#
+# One cargo target directory (target/, or CARGO_TARGET_DIR) and the debug profile throughout.
+set -euo pipefail
+# shellcheck source=infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/qhealth_test
+
+# #[sqlx::test] creates a database per test, but connects through DATABASE_URL first, so that
+# database must exist: the gateway's `migrate` creates and migrates it.
+cargo_test() {
+  DATABASE_URL=$TEST_DATABASE_URL "$QHEALTH_LOCAL" migrate
+  DATABASE_URL=$TEST_DATABASE_URL cargo test --workspace
+}
+
+# cfn-lint runs offline; it needs only a region to pick its resource specifications.
+lint_template() {
+  local cfn_lint=(cfn-lint)
+  if ! command -v cfn-lint >/dev/null; then
+    python3 -m pip install --quiet 'cfn-lint>=1.30,<2'
+    cfn_lint=("$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/cfn-lint")
+  fi
+  AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-eu-north-1} "${cfn_lint[@]}" template.yaml
+}
+
+started=$SECONDS
+step "MariaDB"                ensure_system_mariadb
+step "cargo fmt --check"      cargo fmt --all --check
+step "cargo clippy"           cargo clippy --workspace --all-targets -- -D warnings
+step "build qhealth-local"    build_local
+step "cargo test"             cargo_test
+step "sqlx prepare --check"   bash infra/sqlx-prepare.sh --check
+step "cfn-lint template.yaml" lint_template
+step "smoke test"             bash tests/smoke.sh
+print_step_times
+say "  $(printf '%-28s %5ss' "total" "$((SECONDS - started))")"
+printf '\nmake test: all checks passed.\n'
