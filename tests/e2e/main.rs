@@ -7,4 +7,5 @@ mod harness;
 
 mod auth;
 mod bad_input;
+mod lambda;
 mod users;
