@@ -146,9 +146,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound)?;
+        let PathToken(raw) = PathToken::from_request_parts(parts, state).await?;
         raw.parse::<u64>()
             .ok()
             .filter(|id| *id > 0)
@@ -157,7 +155,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     }
 }
 
-/// A token from the path (activation, recovery, e-mail verification links).
+/// The path's one parameter as text: a token (activation, recovery and e-mail verification
+/// links), or what [`PathId`] reads.
 pub struct PathToken(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for PathToken {

@@ -286,24 +286,32 @@ pub mod rules {
         }
     }
 
-    pub fn height(value: &Value) -> Result<u16, Cow<'static, str>> {
-        whole_number(value)
-            .ok()
-            .filter(|n| (1..=300).contains(n))
-            .and_then(|n| u16::try_from(n).ok())
-            .ok_or(Cow::Borrowed(
-                "Enter a whole number of centimetres from 1 to 300.",
-            ))
+    pub fn height(value: &Value) -> RuleResult<u16> {
+        whole_number_in(
+            value,
+            1..=300,
+            "Enter a whole number of centimetres from 1 to 300.",
+        )
     }
 
-    pub fn weight(value: &Value) -> Result<u16, Cow<'static, str>> {
+    pub fn weight(value: &Value) -> RuleResult<u16> {
+        whole_number_in(
+            value,
+            1..=700,
+            "Enter a whole number of kilograms from 1 to 700.",
+        )
+    }
+
+    fn whole_number_in(
+        value: &Value,
+        range: std::ops::RangeInclusive<u16>,
+        message: &'static str,
+    ) -> RuleResult<u16> {
         whole_number(value)
             .ok()
-            .filter(|n| (1..=700).contains(n))
             .and_then(|n| u16::try_from(n).ok())
-            .ok_or(Cow::Borrowed(
-                "Enter a whole number of kilograms from 1 to 700.",
-            ))
+            .filter(|n| range.contains(n))
+            .ok_or(Cow::Borrowed(message))
     }
 
     pub fn gender(value: &Value) -> Result<String, Cow<'static, str>> {
