@@ -37,6 +37,7 @@ const BAD_CREDENTIALS: &str = "No active account found with the given credential
 const INACTIVE: &str =
     "This account is not active. Use the activation link we e-mailed you, or contact the clinic.";
 const LINK_INVALID: &str = "This link is invalid or has expired.";
+const ALREADY_ACTIVE: &str = "This account has already been activated.";
 
 /// Reads one required text field, as typed.
 fn required_text(body: &Value, field: &str) -> ApiResult<String> {
@@ -185,9 +186,7 @@ async fn activate(
     .await?
     .ok_or(ApiError::Unauthorized(LINK_INVALID))?;
     if account.activated_at.is_some() {
-        return Err(ApiError::Unauthorized(
-            "This account has already been activated.",
-        ));
+        return Err(ApiError::Unauthorized(ALREADY_ACTIVE));
     }
     // A staff member created without a password chooses it here.
     let new_hash = match (account.has_password, password) {
@@ -217,9 +216,7 @@ async fn activate(
     .await?
     .rows_affected();
     if activated == 0 {
-        return Err(ApiError::Unauthorized(
-            "This account has already been activated.",
-        ));
+        return Err(ApiError::Unauthorized(ALREADY_ACTIVE));
     }
     tx.commit().await?;
     owner_view(&state, claims.user_id).await

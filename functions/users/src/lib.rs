@@ -362,12 +362,10 @@ async fn ensure_deletable(conn: &mut MySqlConnection, target: &UserRow) -> ApiRe
     }
     if target.is_superuser {
         // Locks every superuser row, so two superusers cannot delete each other at once.
-        let superusers = sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "count!: i64" FROM (SELECT id FROM users WHERE is_superuser FOR UPDATE) s"#
-        )
-        .fetch_one(&mut *conn)
-        .await?;
-        if superusers <= 1 {
+        let superusers = sqlx::query_scalar!("SELECT id FROM users WHERE is_superuser FOR UPDATE")
+            .fetch_all(&mut *conn)
+            .await?;
+        if superusers.len() <= 1 {
             return Err(ApiError::Conflict(
                 "This is the last superuser. Make someone else a superuser first.".into(),
             ));
