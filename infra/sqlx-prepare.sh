@@ -22,9 +22,11 @@ if ! cargo sqlx --version 2>/dev/null | grep -q ' 0\.9\.'; then
 fi
 
 [[ $DB_HOST:$DB_PORT != 127.0.0.1:3306 ]] || ensure_system_mariadb
-build_local  # a no-op when up to date; the migrations are compiled into it
 sql "$url" "DROP DATABASE IF EXISTS \`$DB_NAME\`"
-DATABASE_URL=$url "$QHEALTH_LOCAL" migrate
+# sqlx-cli migrates, not qhealth-local: that binary cannot be built offline while a new or
+# changed query still lacks its .sqlx data, which is what this script is for.
+(cd "$ROOT" && DATABASE_URL=$url cargo sqlx database create \
+  && DATABASE_URL=$url cargo sqlx migrate run --source migrations >/dev/null)
 # .cargo/config.toml sets SQLX_OFFLINE=true for ordinary builds; prepare must ask the database.
 # The database stays afterwards, migrated, for running `cargo sqlx prepare` by hand.
 (cd "$ROOT" && SQLX_OFFLINE=false DATABASE_URL=$url \
