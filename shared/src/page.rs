@@ -18,6 +18,7 @@ use sqlx::{FromRow, MySqlConnection, Row};
 
 use crate::error::{ApiError, FieldErrors};
 use crate::http::QueryParams;
+use crate::validate::rules;
 
 pub const DEFAULT_SIZE: u64 = 5;
 pub const MAX_SIZE: u64 = 25;
@@ -225,8 +226,12 @@ pub mod filters {
     pub fn date(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
         let raw = query.get(name)?;
         NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| errors.add(name, "Enter a real date as YYYY-MM-DD."))
             .ok()
+            .filter(|date| rules::storable_dates().contains(date))
+            .or_else(|| {
+                errors.add(name, "Enter a real date as YYYY-MM-DD.");
+                None
+            })
     }
 
     pub fn boolean(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<bool> {

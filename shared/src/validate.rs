@@ -379,15 +379,29 @@ pub mod rules {
             .unwrap_or(date_of_birth)
     }
 
+    /// The first and last days MySQL's DATE is specified for; dates outside never reach SQL.
+    pub fn storable_dates() -> std::ops::RangeInclusive<NaiveDate> {
+        let first = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap_or(NaiveDate::MIN);
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+        first..=last
+    }
+
     /// The latest date of birth of someone at least `years` old on `today`: filters on age are
-    /// then plain date comparisons that can use the date-of-birth index.
+    /// then plain date comparisons that can use the date-of-birth index. Absurd ages give the
+    /// first storable date.
     pub fn latest_birth_date_for_age(today: NaiveDate, years: u32) -> NaiveDate {
-        let Ok(years) = i32::try_from(years) else {
-            return NaiveDate::MIN;
-        };
-        let Some(year) = today.year().checked_sub(years) else {
-            return NaiveDate::MIN;
-        };
+        let first = *storable_dates().start();
+        let year = i32::try_from(years)
+            .ok()
+            .and_then(|years| today.year().checked_sub(years));
+        match year {
+            Some(year) if year > first.year() => birth_date_cut_off(today, year),
+            _ => first,
+        }
+    }
+
+    /// The day in `year` someone born then turns a whole number of years older on `today`.
+    fn birth_date_cut_off(today: NaiveDate, year: i32) -> NaiveDate {
         let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
         match (today.month(), today.day()) {
             // On 28 February of a common year, those born on 29 February of a leap year also
@@ -554,6 +568,19 @@ mod tests {
         assert_eq!(age_on(day(2008, 2, 29), day(2026, 2, 27)), 17);
         assert_eq!(age_on(day(2008, 2, 29), day(2026, 2, 28)), 18);
         assert_eq!(age_on(day(2008, 2, 29), day(2028, 2, 29)), 20);
+    }
+
+    #[test]
+    fn absurd_ages_give_a_date_the_database_can_store() {
+        let today = day(2026, 11, 26);
+        for years in [1100, 100_000, u32::MAX] {
+            assert_eq!(
+                latest_birth_date_for_age(today, years),
+                day(1000, 1, 1),
+                "{years}"
+            );
+        }
+        assert_eq!(latest_birth_date_for_age(today, 1000), day(1026, 11, 26));
     }
 
     #[test]

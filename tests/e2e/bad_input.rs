@@ -210,3 +210,34 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn extreme_query_values_are_answered_sensibly(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let cases = [
+        ("page=18446744073709551615", StatusCode::NOT_FOUND),
+        ("page=18446744073709551616", StatusCode::BAD_REQUEST),
+        ("size=18446744073709551615", StatusCode::OK),
+        ("min_age=4294967295", StatusCode::OK),
+        ("max_age=4294967295", StatusCode::OK),
+        ("min_age=100000&max_age=100000", StatusCode::OK),
+        ("date_of_birth=%2B10000-01-01", StatusCode::BAD_REQUEST),
+        ("date_of_birth=0000-01-01", StatusCode::BAD_REQUEST),
+        ("date_of_birth=0999-12-31", StatusCode::BAD_REQUEST),
+        ("icontains_name=%00%FF", StatusCode::OK),
+        ("gender=Male%00", StatusCode::BAD_REQUEST),
+    ];
+    for (query, expected) in cases {
+        let (status, body) = app.get(&root, &format!("/users?{query}")).await;
+        assert_eq!(status, expected, "{query}: {body}");
+    }
+    app.patient("eva@clinic.test").await;
+    let (_, page) = app.get(&root, "/users?min_age=4294967295").await;
+    assert_eq!(page["total_items"], 0, "nobody is that old");
+    let (_, page) = app.get(&root, "/users?max_age=4294967295").await;
+    assert_eq!(
+        page["total_items"], 1,
+        "everyone with a date of birth is younger"
+    );
+}
