@@ -54,15 +54,6 @@ impl PageRequest {
     pub fn limit(&self) -> u64 {
         self.size
     }
-
-    /// 404 "Invalid page." for a page past the last (an empty list still has page 1).
-    pub fn check_against(&self, total_items: u64) -> Result<(), ApiError> {
-        if self.page > total_pages(total_items, self.size) {
-            Err(ApiError::InvalidPage)
-        } else {
-            Ok(())
-        }
-    }
 }
 
 fn total_pages(total_items: u64, size: u64) -> u64 {
@@ -302,12 +293,6 @@ mod tests {
             (empty.total_pages, empty.prev, empty.next),
             (1, false, false)
         );
-        assert!(PageRequest { page: 1, size: 5 }.check_against(0).is_ok());
-        assert!(PageRequest { page: 9, size: 5 }.check_against(42).is_ok());
-        assert!(matches!(
-            PageRequest { page: 10, size: 5 }.check_against(42),
-            Err(ApiError::InvalidPage)
-        ));
         assert_eq!(PageRequest { page: 3, size: 25 }.offset(), 50);
     }
 
