@@ -32,10 +32,7 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         Ok(_) => (StatusCode::OK, Json(json!({"status": "ok"}))),
         Err(error) => {
             tracing::warn!(%error, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable"})),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"})))
         }
     }
 }
@@ -46,12 +43,9 @@ pub async fn serve(
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,22 +77,13 @@ pub async fn create_superuser(
     let password = check("password", rules::password(&json!(password)))?;
     let name = check("name", rules::person_text(&json!(name)))?;
     let surname = check("surname", rules::person_text(&json!(surname)))?;
-    let password_hash = passwords
-        .hash(password)
-        .await
-        .map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
+    let password_hash =
+        passwords.hash(password).await.map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
 
     let mut tx = db.begin().await?;
-    let profile = ProfileChanges {
-        name: Some(name),
-        surname: Some(surname),
-        ..ProfileChanges::default()
-    };
-    let account = NewAccount {
-        email: email.clone(),
-        password_hash: Some(password_hash),
-        profile,
-    };
+    let profile =
+        ProfileChanges { name: Some(name), surname: Some(surname), ..ProfileChanges::default() };
+    let account = NewAccount { email: email.clone(), password_hash: Some(password_hash), profile };
     let user_id = match account::insert_account(&mut tx, account, now).await {
         Ok(id) => id,
         Err(qhealth::ApiError::Invalid(errors)) if is_email_taken(&errors) => {
@@ -114,9 +99,7 @@ pub async fn create_superuser(
     )
     .execute(&mut *tx)
     .await?;
-    bump_version(&mut tx, "users")
-        .await
-        .map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
+    bump_version(&mut tx, "users").await.map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
     tx.commit().await?;
     Ok(user_id)
 }

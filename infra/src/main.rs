@@ -66,29 +66,17 @@ async fn run(cli: Cli) -> Result<(), AnyError> {
     // No subcommand means `serve`, with its settings read as usual (PORT, BIND_ADDRESS).
     let command = match cli.command {
         Some(command) => command,
-        None => Cli::parse_from(["qhealth-local", "serve"])
-            .command
-            .ok_or("no command")?,
+        None => Cli::parse_from(["qhealth-local", "serve"]).command.ok_or("no command")?,
     };
-    let db = qhealth::db::connect_and_migrate(&config)
-        .await
-        .map_err(|error| {
-            format!(
-                "cannot use the database at {}: {error}",
-                redact_url_password(&config.database_url)
-            )
-        })?;
+    let db = qhealth::db::connect_and_migrate(&config).await.map_err(|error| {
+        format!("cannot use the database at {}: {error}", redact_url_password(&config.database_url))
+    })?;
     match command {
         Command::Migrate => {
             println!("Database migrated.");
             Ok(())
         }
-        Command::CreateSuperuser {
-            email,
-            password,
-            name,
-            surname,
-        } => {
+        Command::CreateSuperuser { email, password, name, surname } => {
             let passwords = Passwords::for_this_machine();
             let now = SystemClock.now();
             let id = qhealth_local::create_superuser(

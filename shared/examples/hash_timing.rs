@@ -10,18 +10,10 @@ async fn main() {
     let mut timings = Vec::new();
     for _ in 0..21 {
         let start = Instant::now();
-        let hash = passwords
-            .hash("Perf#Secret1".to_owned())
-            .await
-            .expect("hash");
+        let hash = passwords.hash("Perf#Secret1".to_owned()).await.expect("hash");
         let hashed = start.elapsed();
         let start = Instant::now();
-        assert!(
-            passwords
-                .verify("Perf#Secret1".to_owned(), Some(hash))
-                .await
-                .expect("verify")
-        );
+        assert!(passwords.verify("Perf#Secret1".to_owned(), Some(hash)).await.expect("verify"));
         timings.push((hashed, start.elapsed()));
     }
     timings.sort();

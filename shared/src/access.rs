@@ -182,14 +182,8 @@ impl Action {
 
 /// How far `role` may perform `action`.
 pub fn reach(role: Role, action: Action) -> Reach {
-    let column = Role::ALL
-        .iter()
-        .position(|r| *r == role)
-        .unwrap_or(Role::ALL.len() - 1);
-    TABLE
-        .iter()
-        .find(|(a, _)| *a == action)
-        .map_or(No, |(_, reaches)| reaches[column])
+    let column = Role::ALL.iter().position(|r| *r == role).unwrap_or(Role::ALL.len() - 1);
+    TABLE.iter().find(|(a, _)| *a == action).map_or(No, |(_, reaches)| reaches[column])
 }
 
 /// Who is asking.
@@ -252,11 +246,7 @@ pub fn check_account_limits(
     };
     // Granting oneself admin rights is meaningless for staff and forbidden for everyone else.
     let refused = refused || (action == Action::GrantAdmin && oneself);
-    if refused {
-        Err(ApiError::Forbidden)
-    } else {
-        Ok(())
-    }
+    if refused { Err(ApiError::Forbidden) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -289,11 +279,7 @@ mod tests {
 
     #[test]
     fn every_role_and_action_pair_matches_the_contract() {
-        assert_eq!(
-            EXPECTED.len(),
-            TABLE.len(),
-            "every action is in both tables"
-        );
+        assert_eq!(EXPECTED.len(), TABLE.len(), "every action is in both tables");
         for (action, expected) in EXPECTED {
             for (role, code) in Role::ALL.iter().zip(expected.chars()) {
                 let want = match code {
@@ -313,24 +299,12 @@ mod tests {
     #[test]
     fn own_objects_are_allowed_and_others_are_hidden() {
         assert!(authorize(actor(Patient), ReadUser, Some(1)).is_ok());
-        assert!(matches!(
-            authorize(actor(Patient), ReadUser, Some(2)),
-            Err(ApiError::NotFound)
-        ));
+        assert!(matches!(authorize(actor(Patient), ReadUser, Some(2)), Err(ApiError::NotFound)));
         // A doctor may see any user, so changing someone else's account is a 403, not a 404.
-        assert!(matches!(
-            authorize(actor(Doctor), UpdateUser, Some(2)),
-            Err(ApiError::Forbidden)
-        ));
-        assert!(matches!(
-            authorize(actor(Patient), UpdateUser, Some(2)),
-            Err(ApiError::NotFound)
-        ));
+        assert!(matches!(authorize(actor(Doctor), UpdateUser, Some(2)), Err(ApiError::Forbidden)));
+        assert!(matches!(authorize(actor(Patient), UpdateUser, Some(2)), Err(ApiError::NotFound)));
         // Collections: refused outright.
-        assert!(matches!(
-            authorize(actor(Patient), ListUsers, None),
-            Err(ApiError::Forbidden)
-        ));
+        assert!(matches!(authorize(actor(Patient), ListUsers, None), Err(ApiError::Forbidden)));
         assert!(matches!(
             authorize(actor(Pharmacist), ListJournalEntries, None),
             Err(ApiError::Forbidden)
@@ -347,23 +321,13 @@ mod tests {
     }
 
     fn target(user_id: u64, is_staff: bool, is_superuser: bool) -> TargetAccount {
-        TargetAccount {
-            user_id,
-            is_staff,
-            is_superuser,
-        }
+        TargetAccount { user_id, is_staff, is_superuser }
     }
 
     #[test]
     fn account_limits_on_oneself_admins_and_superusers() {
-        let admin = Actor {
-            user_id: 1,
-            role: Admin,
-        };
-        let superuser = Actor {
-            user_id: 1,
-            role: Superuser,
-        };
+        let admin = Actor { user_id: 1, role: Admin };
+        let superuser = Actor { user_id: 1, role: Superuser };
         let other_superuser = target(2, true, true);
         let other_admin = target(2, true, false);
         let patient = target(2, false, false);
@@ -373,34 +337,19 @@ mod tests {
         assert!(!refused(admin, UpdateUser, other_admin));
         assert!(refused(admin, DeleteUser, other_superuser));
         assert!(refused(admin, DeleteUser, other_admin));
-        assert!(
-            !refused(admin, DeleteUser, target(1, true, false)),
-            "an admin may leave"
-        );
+        assert!(!refused(admin, DeleteUser, target(1, true, false)), "an admin may leave");
         assert!(!refused(admin, DeleteUser, patient));
         assert!(refused(admin, BlockUser, other_admin));
         assert!(refused(admin, UnblockUser, other_superuser));
         assert!(!refused(admin, BlockUser, patient));
-        assert!(
-            refused(admin, BlockUser, target(1, true, false)),
-            "not oneself"
-        );
-        assert!(
-            refused(superuser, BlockUser, target(1, true, true)),
-            "not oneself"
-        );
+        assert!(refused(admin, BlockUser, target(1, true, false)), "not oneself");
+        assert!(refused(superuser, BlockUser, target(1, true, true)), "not oneself");
         assert!(!refused(superuser, BlockUser, other_admin));
         assert!(!refused(superuser, BlockUser, other_superuser));
         assert!(refused(admin, GrantAdmin, other_superuser));
-        assert!(
-            refused(admin, GrantAdmin, target(1, true, false)),
-            "not oneself"
-        );
+        assert!(refused(admin, GrantAdmin, target(1, true, false)), "not oneself");
         assert!(!refused(admin, GrantAdmin, patient));
-        assert!(
-            refused(superuser, RevokeAdmin, target(1, true, true)),
-            "not oneself"
-        );
+        assert!(refused(superuser, RevokeAdmin, target(1, true, true)), "not oneself");
         assert!(!refused(superuser, RevokeAdmin, other_admin));
     }
 }

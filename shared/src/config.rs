@@ -95,19 +95,12 @@ impl Config {
         let clinic_tz = lookup("CLINIC_TZ")
             .unwrap_or_else(|| "Europe/Stockholm".to_owned())
             .parse::<Tz>()
-            .map_err(|e| ConfigError::Invalid {
-                name: "CLINIC_TZ",
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| ConfigError::Invalid { name: "CLINIC_TZ", reason: e.to_string() })?;
         let database_max_connections = match lookup("DATABASE_MAX_CONNECTIONS") {
-            Some(v) => v
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(ConfigError::Invalid {
-                    name: "DATABASE_MAX_CONNECTIONS",
-                    reason: "a whole number from 1".into(),
-                })?,
+            Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Invalid {
+                name: "DATABASE_MAX_CONNECTIONS",
+                reason: "a whole number from 1".into(),
+            })?,
             None if on_lambda => 2,
             None => 16,
         };
@@ -136,11 +129,7 @@ impl Config {
 }
 
 fn random_secret() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
 }
 
 /// `mysql://user:pw@host/db` → `mysql://user:***@host/db`, for logs.
@@ -149,12 +138,9 @@ pub fn redact_url_password(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &credentials[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => {
+                    format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..])
+                }
                 None => url.to_owned(),
             }
         }
@@ -168,10 +154,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|name| env.get(name).cloned())
     }
 

@@ -41,14 +41,10 @@ pub fn connect_lazy(config: &Config) -> Result<MySqlPool, sqlx::Error> {
 
 /// A unique key refused the row (duplicate e-mail, modality, booking ...).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.is_unique_violation())
+    error.as_database_error().is_some_and(|e| e.is_unique_violation())
 }
 
 /// A foreign key refused the change (deleting something still referred to).
 pub fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.is_foreign_key_violation())
+    error.as_database_error().is_some_and(|e| e.is_foreign_key_violation())
 }

@@ -40,11 +40,7 @@ impl FieldErrors {
 
     /// `Ok(())` when nothing was wrong, the 400 otherwise.
     pub fn into_result(self) -> Result<(), ApiError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Invalid(self))
-        }
+        if self.is_empty() { Ok(()) } else { Err(ApiError::Invalid(self)) }
     }
 }
 
@@ -135,9 +131,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, Json(body)).into_response();
         if let Self::TooManyRequests { retry_after_secs } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
     }
@@ -156,20 +150,13 @@ mod tests {
         let (parts, body) = response.into_parts();
         let bytes = to_bytes(body, 1 << 16).await.unwrap();
         let json = serde_json::from_slice(&bytes).unwrap();
-        (
-            status,
-            json,
-            Response::from_parts(parts, axum::body::Body::empty()),
-        )
+        (status, json, Response::from_parts(parts, axum::body::Body::empty()))
     }
 
     #[tokio::test]
     async fn validation_errors_name_every_field() {
         let mut errors = FieldErrors::new();
-        errors.add(
-            "profile.date_of_birth",
-            "You must be at least 18 years old to register.",
-        );
+        errors.add("profile.date_of_birth", "You must be at least 18 years old to register.");
         errors.add("email", "Enter a valid e-mail address.");
         let (status, json, _) = body_of(ApiError::Invalid(errors)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -183,24 +170,17 @@ mod tests {
 
     #[tokio::test]
     async fn too_many_requests_says_when_to_retry() {
-        let (status, json, response) = body_of(ApiError::TooManyRequests {
-            retry_after_secs: 599,
-        })
-        .await;
+        let (status, json, response) =
+            body_of(ApiError::TooManyRequests { retry_after_secs: 599 }).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers()[header::RETRY_AFTER], "599");
-        assert_eq!(
-            json["detail"],
-            "Too many failed login attempts. Try again in 10 minutes."
-        );
+        assert_eq!(json["detail"], "Too many failed login attempts. Try again in 10 minutes.");
     }
 
     #[tokio::test]
     async fn internal_errors_leak_nothing() {
-        let (status, json, _) = body_of(ApiError::internal(
-            "Duplicate entry 'secret' for key 'users_email'",
-        ))
-        .await;
+        let (status, json, _) =
+            body_of(ApiError::internal("Duplicate entry 'secret' for key 'users_email'")).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(json["detail"], "Internal error.");
         assert!(json["request_id"].is_string());

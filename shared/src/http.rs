@@ -32,9 +32,7 @@ tokio::task_local! {
 
 /// The id of the request being served, for logs and 500 bodies.
 pub fn current_request_id() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "none".to_owned())
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "none".to_owned())
 }
 
 /// Serves `routes` under `/api` with the layers every QHealth function shares.
@@ -80,9 +78,7 @@ async fn with_request_id(request: Request, next: Next) -> Response<Body> {
         _ => None,
     }
     .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let mut response = REQUEST_ID
-        .scope(request_id.clone(), next.run(request))
-        .await;
+    let mut response = REQUEST_ID.scope(request_id.clone(), next.run(request)).await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -97,15 +93,13 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::BadRequest("Invalid request format.")
-                }
-            })?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest("Invalid request format.")
+            }
+        })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(Value::Object(Default::default())));
         }
@@ -147,11 +141,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let PathToken(raw) = PathToken::from_request_parts(parts, state).await?;
-        raw.parse::<u64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .map(Self)
-            .ok_or(ApiError::NotFound)
+        raw.parse::<u64>().ok().filter(|id| *id > 0).map(Self).ok_or(ApiError::NotFound)
     }
 }
 
@@ -177,11 +167,7 @@ pub struct QueryParams(HashMap<String, String>);
 
 impl QueryParams {
     pub fn parse(query: &str) -> Self {
-        Self(
-            form_urlencoded::parse(query.as_bytes())
-                .into_owned()
-                .collect(),
-        )
+        Self(form_urlencoded::parse(query.as_bytes()).into_owned().collect())
     }
 
     /// The value of `name`; a blank value counts as absent, as browsers send empty form fields.

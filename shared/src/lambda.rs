@@ -16,12 +16,7 @@ pub async fn state_from_env() -> Result<AppState, lambda_http::Error> {
     let config = Config::from_env()?;
     let db = db::connect_lazy(&config)?;
     let mailer = SesMailer::from_env().await;
-    Ok(AppState::new(
-        db,
-        config,
-        Arc::new(mailer),
-        Arc::new(SystemClock),
-    ))
+    Ok(AppState::new(db, config, Arc::new(mailer), Arc::new(SystemClock)))
 }
 
 /// Runs one HTTP function: `routes` is that domain's `router()`.

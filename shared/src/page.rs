@@ -110,11 +110,7 @@ impl CountCache {
         F: Future<Output = Result<u64, sqlx::Error>>,
     {
         let Some(first) = rows.first() else {
-            return if request.page == 1 {
-                Ok(0)
-            } else {
-                Err(ApiError::InvalidPage)
-            };
+            return if request.page == 1 { Ok(0) } else { Err(ApiError::InvalidPage) };
         };
         // The version was read with the page, before this count: a change that lands in
         // between is counted under the older version, and the next request, seeing the newer
@@ -161,10 +157,7 @@ pub struct Versioned<T> {
 
 impl<'r, T: FromRow<'r, MySqlRow>> FromRow<'r, MySqlRow> for Versioned<T> {
     fn from_row(row: &'r MySqlRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            row: T::from_row(row)?,
-            collection_version: row.try_get("collection_version")?,
-        })
+        Ok(Self { row: T::from_row(row)?, collection_version: row.try_get("collection_version")? })
     }
 }
 
@@ -174,12 +167,9 @@ pub async fn bump_version(
     conn: &mut MySqlConnection,
     collection: &'static str,
 ) -> Result<(), ApiError> {
-    sqlx::query!(
-        "UPDATE collection_versions SET version = version + 1 WHERE name = ?",
-        collection
-    )
-    .execute(conn)
-    .await?;
+    sqlx::query!("UPDATE collection_versions SET version = version + 1 WHERE name = ?", collection)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -209,9 +199,7 @@ pub mod filters {
 
     pub fn whole_number(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<u32> {
         let raw = query.get(name)?;
-        raw.parse::<u32>()
-            .map_err(|_| errors.add(name, "Enter a whole number."))
-            .ok()
+        raw.parse::<u32>().map_err(|_| errors.add(name, "Enter a whole number.")).ok()
     }
 
     pub fn date(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
@@ -259,24 +247,15 @@ mod tests {
     fn request(query: &str) -> Result<PageRequest, FieldErrors> {
         let mut errors = FieldErrors::new();
         let request = PageRequest::from_query(&QueryParams::parse(query), &mut errors);
-        if errors.is_empty() {
-            Ok(request)
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(request) } else { Err(errors) }
     }
 
     #[test]
     fn page_and_size_default_clamp_and_refuse_nonsense() {
         assert_eq!(request("").unwrap(), PageRequest { page: 1, size: 5 });
-        assert_eq!(
-            request("page=3&size=10").unwrap(),
-            PageRequest { page: 3, size: 10 }
-        );
+        assert_eq!(request("page=3&size=10").unwrap(), PageRequest { page: 3, size: 10 });
         assert_eq!(request("size=1000").unwrap().size, 25);
-        for bad in [
-            "size=0", "size=-1", "size=abc", "page=0", "page=x", "page=1.5",
-        ] {
+        for bad in ["size=0", "size=-1", "size=abc", "page=0", "page=x", "page=1.5"] {
             let errors = request(bad).unwrap_err();
             let name = bad.split('=').next().unwrap();
             assert!(errors.get(name).is_some(), "{bad}");
@@ -289,18 +268,12 @@ mod tests {
         let page = Page::new(second, 42, vec![(); 5]);
         assert_eq!((page.total_pages, page.prev, page.next), (9, true, true));
         let empty = Page::<()>::new(PageRequest { page: 1, size: 5 }, 0, vec![]);
-        assert_eq!(
-            (empty.total_pages, empty.prev, empty.next),
-            (1, false, false)
-        );
+        assert_eq!((empty.total_pages, empty.prev, empty.next), (1, false, false));
         assert_eq!(PageRequest { page: 3, size: 25 }.offset(), 50);
     }
 
     fn page_at(version: u64) -> Vec<Versioned<()>> {
-        vec![Versioned {
-            row: (),
-            collection_version: version,
-        }]
+        vec![Versioned { row: (), collection_version: version }]
     }
 
     #[tokio::test]
@@ -316,20 +289,13 @@ mod tests {
                     counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     async move { Ok::<_, sqlx::Error>(answer) }
                 };
-                cache
-                    .total_for_page("users", filter, first, &rows, count)
-                    .await
-                    .unwrap()
+                cache.total_for_page("users", filter, first, &rows, count).await.unwrap()
             }
         };
         assert_eq!(total(page_at(1), "all", 3).await, 3);
         assert_eq!(total(page_at(1), "all", 99).await, 3, "cached");
         assert_eq!(total(page_at(1), "some", 1).await, 1, "another filter");
-        assert_eq!(
-            total(page_at(2), "all", 4).await,
-            4,
-            "the collection changed"
-        );
+        assert_eq!(total(page_at(2), "all", 4).await, 4, "the collection changed");
         assert_eq!(total(page_at(2), "all", 99).await, 4);
         assert_eq!(counted.load(std::sync::atomic::Ordering::SeqCst), 3);
     }
@@ -342,15 +308,10 @@ mod tests {
         let third = PageRequest { page: 3, size: 5 };
         let empty: Vec<Versioned<()>> = Vec::new();
         assert_eq!(
-            cache
-                .total_for_page("users", String::new(), first, &empty, never)
-                .await
-                .unwrap(),
+            cache.total_for_page("users", String::new(), first, &empty, never).await.unwrap(),
             0
         );
-        let past_the_end = cache
-            .total_for_page("users", String::new(), third, &empty, never)
-            .await;
+        let past_the_end = cache.total_for_page("users", String::new(), third, &empty, never).await;
         assert!(matches!(past_the_end, Err(ApiError::InvalidPage)));
     }
 
@@ -367,24 +328,15 @@ mod tests {
         let mut errors = FieldErrors::new();
         assert_eq!(filters::whole_number(&query, "min_age", &mut errors), None);
         assert_eq!(filters::boolean(&query, "success", &mut errors), None);
-        assert_eq!(
-            filters::one_of(&query, "order", &["id", "-id"], &mut errors),
-            None
-        );
+        assert_eq!(filters::one_of(&query, "order", &["id", "-id"], &mut errors), None);
         assert_eq!(filters::date(&query, "date_of_birth", &mut errors), None);
         for name in ["min_age", "success", "order", "date_of_birth"] {
             assert!(errors.get(name).is_some(), "{name}");
         }
         let query = QueryParams::parse("success=false&order=-id");
         let mut errors = FieldErrors::new();
-        assert_eq!(
-            filters::boolean(&query, "success", &mut errors),
-            Some(false)
-        );
-        assert_eq!(
-            filters::one_of(&query, "order", &["id", "-id"], &mut errors),
-            Some("-id")
-        );
+        assert_eq!(filters::boolean(&query, "success", &mut errors), Some(false));
+        assert_eq!(filters::one_of(&query, "order", &["id", "-id"], &mut errors), Some("-id"));
         assert!(errors.is_empty());
     }
 }

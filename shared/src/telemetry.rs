@@ -10,12 +10,7 @@ pub fn init(json: bool) {
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let installed = if json {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .without_time()
-            .try_init()
+        builder.json().flatten_event(true).with_current_span(true).without_time().try_init()
     } else {
         builder.try_init()
     };

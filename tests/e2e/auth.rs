@@ -21,10 +21,7 @@ async fn login_issues_tokens_and_is_recorded_in_login_history(db: MySqlPool) {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert_eq!(
-        recorded,
-        ("root@clinic.test".into(), "127.0.0.1".into(), true)
-    );
+    assert_eq!(recorded, ("root@clinic.test".into(), "127.0.0.1".into(), true));
     let (_, user) = app.get(&root, &format!("/users/{}", root.id)).await;
     assert!(user["last_login"].is_string(), "{user}");
 }
@@ -42,33 +39,22 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(db: MySqlPool
     // E-mails are matched as typed, whatever their case.
     let (status, _) = app.login("  ROOT@Clinic.TEST ", PASSWORD).await;
     assert_eq!(status, StatusCode::OK);
-    let failures = count(
-        &app.db,
-        "SELECT COUNT(*) FROM login_attempts WHERE NOT success",
-    )
-    .await;
+    let failures = count(&app.db, "SELECT COUNT(*) FROM login_attempts WHERE NOT success").await;
     assert_eq!(failures, 2);
 }
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn accounts_that_are_not_active_cannot_sign_in(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    app.register("new@clinic.test", crate::harness::profile("Nils", "Berg"))
-        .await;
+    app.register("new@clinic.test", crate::harness::profile("Nils", "Berg")).await;
 
     let (status, body) = app.login("new@clinic.test", PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(
-        body["detail"].as_str().unwrap().contains("not active"),
-        "{body}"
-    );
+    assert!(body["detail"].as_str().unwrap().contains("not active"), "{body}");
     // Without the password nothing is revealed about the account.
     let (status, body) = app.login("new@clinic.test", "Wrong#123").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(
-        !body["detail"].as_str().unwrap().contains("not active"),
-        "{body}"
-    );
+    assert!(!body["detail"].as_str().unwrap().contains("not active"), "{body}");
 }
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
@@ -84,27 +70,18 @@ async fn five_failures_from_one_address_block_that_address_for_ten_minutes(db: M
         let (status, _) = send(login_from(2, &format!("guess{n}@clinic.test"), "Wrong#123")).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let response = login_from(2, "root@clinic.test", PASSWORD)
-        .send()
-        .await
-        .unwrap();
+    let response = login_from(2, "root@clinic.test", PASSWORD).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(response.headers()["retry-after"], "600");
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(
-        body["detail"],
-        "Too many failed login attempts. Try again in 10 minutes."
-    );
+    assert_eq!(body["detail"], "Too many failed login attempts. Try again in 10 minutes.");
 
     // Another address is not affected.
     let (status, _) = send(login_from(3, "root@clinic.test", PASSWORD)).await;
     assert_eq!(status, StatusCode::OK);
 
     app.advance(Duration::minutes(4));
-    let response = login_from(2, "root@clinic.test", PASSWORD)
-        .send()
-        .await
-        .unwrap();
+    let response = login_from(2, "root@clinic.test", PASSWORD).send().await.unwrap();
     assert_eq!(response.headers()["retry-after"], "360");
     app.advance(Duration::minutes(6));
     let (status, _) = send(login_from(2, "root@clinic.test", PASSWORD)).await;
@@ -129,11 +106,8 @@ async fn five_failures_for_one_account_block_it_from_every_address(db: MySqlPool
     app.advance(Duration::minutes(10));
     let (status, _) = send(login_from(8, PASSWORD)).await;
     assert_eq!(status, StatusCode::OK);
-    let blocked_attempts = count(
-        &app.db,
-        "SELECT COUNT(*) FROM login_attempts WHERE ip_address = '127.0.0.7'",
-    )
-    .await;
+    let blocked_attempts =
+        count(&app.db, "SELECT COUNT(*) FROM login_attempts WHERE ip_address = '127.0.0.7'").await;
     assert_eq!(blocked_attempts, 1);
 }
 
@@ -159,9 +133,7 @@ async fn a_successful_login_clears_the_address_count(db: MySqlPool) {
     app.superuser().await;
     for round in 0..2 {
         for n in 0..4 {
-            let (status, _) = app
-                .login(&format!("typo{round}{n}@clinic.test"), "Wrong#123")
-                .await;
+            let (status, _) = app.login(&format!("typo{round}{n}@clinic.test"), "Wrong#123").await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
         }
         let (status, _) = app.login("root@clinic.test", PASSWORD).await;
@@ -175,9 +147,8 @@ async fn refresh_rotates_and_a_reused_refresh_token_ends_the_session(db: MySqlPo
     let mut root = app.superuser().await;
     let first_refresh = root.refresh.clone();
 
-    let (status, pair) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": first_refresh}))
-        .await;
+    let (status, pair) =
+        app.post_anonymous("/auth/refresh", json!({"refresh": first_refresh})).await;
     assert_eq!(status, StatusCode::OK, "{pair}");
     assert_ne!(pair["refresh"], first_refresh.as_str());
     root.access = pair["access"].as_str().unwrap().to_owned();
@@ -185,13 +156,10 @@ async fn refresh_rotates_and_a_reused_refresh_token_ends_the_session(db: MySqlPo
     assert_eq!(status, StatusCode::OK);
 
     // The old refresh token again: theft. The whole family ends, new tokens included.
-    let (status, _) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": first_refresh}))
-        .await;
+    let (status, _) = app.post_anonymous("/auth/refresh", json!({"refresh": first_refresh})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": pair["refresh"]}))
-        .await;
+    let (status, _) =
+        app.post_anonymous("/auth/refresh", json!({"refresh": pair["refresh"]})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app.get(&root, "/auth/qhealth_role").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -204,14 +172,12 @@ async fn tokens_expire_access_after_ten_minutes_refresh_after_twenty(db: MySqlPo
     app.advance(Duration::minutes(10));
     let (status, _) = app.get(&root, "/auth/qhealth_role").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, pair) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": root.refresh}))
-        .await;
+    let (status, pair) =
+        app.post_anonymous("/auth/refresh", json!({"refresh": root.refresh})).await;
     assert_eq!(status, StatusCode::OK);
     app.advance(Duration::minutes(20));
-    let (status, _) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": pair["refresh"]}))
-        .await;
+    let (status, _) =
+        app.post_anonymous("/auth/refresh", json!({"refresh": pair["refresh"]})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -220,15 +186,10 @@ async fn each_token_type_is_accepted_only_where_it_belongs(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     let root = app.superuser().await;
     // A refresh token is no bearer token, and an access token refreshes nothing.
-    let (status, _) = send(
-        app.request(Method::GET, "/auth/qhealth_role")
-            .bearer_auth(&root.refresh),
-    )
-    .await;
+    let (status, _) =
+        send(app.request(Method::GET, "/auth/qhealth_role").bearer_auth(&root.refresh)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": root.access}))
-        .await;
+    let (status, _) = app.post_anonymous("/auth/refresh", json!({"refresh": root.access})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) =
         send(app.request(Method::PATCH, &format!("/auth/activate/{}", root.access))).await;
@@ -244,15 +205,9 @@ async fn each_token_type_is_accepted_only_where_it_belongs(db: MySqlPool) {
     // No token, or a malformed header.
     let (status, body) = send(app.request(Method::GET, "/auth/socket")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        body["detail"],
-        "Authentication credentials were not provided."
-    );
-    let (status, _) = send(
-        app.request(Method::GET, "/auth/socket")
-            .header("Authorization", "Basic abc"),
-    )
-    .await;
+    assert_eq!(body["detail"], "Authentication credentials were not provided.");
+    let (status, _) =
+        send(app.request(Method::GET, "/auth/socket").header("Authorization", "Basic abc")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -262,29 +217,22 @@ async fn logout_ends_that_session_only(db: MySqlPool) {
     let laptop = app.superuser().await;
     let phone = app.session("root@clinic.test", PASSWORD).await;
 
-    let (status, _) = app
-        .post_anonymous("/auth/logout", json!({"refresh": laptop.refresh}))
-        .await;
+    let (status, _) = app.post_anonymous("/auth/logout", json!({"refresh": laptop.refresh})).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = app.get(&laptop, "/auth/qhealth_role").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": laptop.refresh}))
-        .await;
+    let (status, _) = app.post_anonymous("/auth/refresh", json!({"refresh": laptop.refresh})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app.get(&phone, "/auth/qhealth_role").await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = app
-        .post_anonymous("/auth/logout", json!({"refresh": "forged"}))
-        .await;
+    let (status, _) = app.post_anonymous("/auth/logout", json!({"refresh": "forged"})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn activation_links_work_once_and_for_thirty_minutes(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    app.register("eva@clinic.test", crate::harness::profile("Eva", "Lind"))
-        .await;
+    app.register("eva@clinic.test", crate::harness::profile("Eva", "Lind")).await;
     let token = app.link_token("eva@clinic.test", "/auth/activate/");
 
     app.advance(Duration::minutes(29));
@@ -295,8 +243,7 @@ async fn activation_links_work_once_and_for_thirty_minutes(db: MySqlPool) {
     let (status, _) = send(app.request(Method::PATCH, &format!("/auth/activate/{token}"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    app.register("late@clinic.test", crate::harness::profile("Lars", "Ek"))
-        .await;
+    app.register("late@clinic.test", crate::harness::profile("Lars", "Ek")).await;
     let late = app.link_token("late@clinic.test", "/auth/activate/");
     app.advance(Duration::minutes(30));
     let (status, _) = send(app.request(Method::PATCH, &format!("/auth/activate/{late}"))).await;
@@ -309,20 +256,16 @@ async fn activation_links_work_once_and_for_thirty_minutes(db: MySqlPool) {
 async fn a_blocked_account_cannot_be_reactivated_with_an_old_link(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     let root = app.superuser().await;
-    app.register("eva@clinic.test", crate::harness::profile("Eva", "Lind"))
-        .await;
+    app.register("eva@clinic.test", crate::harness::profile("Eva", "Lind")).await;
     let first = app.link_token("eva@clinic.test", "/auth/activate/");
     // She asks again (the recovery form re-sends the activation link), then uses one of them.
-    app.post_anonymous("/auth/recovery", json!({"email": "eva@clinic.test"}))
-        .await;
+    app.post_anonymous("/auth/recovery", json!({"email": "eva@clinic.test"})).await;
     app.wait_for_emails("eva@clinic.test", 3).await;
     let second = app.link_token("eva@clinic.test", "/auth/activate/");
     assert_ne!(first, second);
     send(app.request(Method::PATCH, &format!("/auth/activate/{first}"))).await;
     let eva = crate::harness::user_id_of(&app.db, "eva@clinic.test").await;
-    let (status, _) = app
-        .patch(&root, &format!("/users/{eva}/block"), json!({}))
-        .await;
+    let (status, _) = app.patch(&root, &format!("/users/{eva}/block"), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = send(app.request(Method::PATCH, &format!("/auth/activate/{second}"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -357,18 +300,12 @@ async fn staff_created_without_a_password_choose_one_on_activation(db: MySqlPool
     let (status, body) = send(app.request(Method::PATCH, &path)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["errors"]["password"].is_array(), "{body}");
-    let (status, body) = send(
-        app.request(Method::PATCH, &path)
-            .json(&json!({"password": "short"})),
-    )
-    .await;
+    let (status, body) =
+        send(app.request(Method::PATCH, &path).json(&json!({"password": "short"}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     // The refusals did not spend the link.
-    let (status, _) = send(
-        app.request(Method::PATCH, &path)
-            .json(&json!({"password": "Chosen#2026"})),
-    )
-    .await;
+    let (status, _) =
+        send(app.request(Method::PATCH, &path).json(&json!({"password": "Chosen#2026"}))).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app.login("doc@clinic.test", "Chosen#2026").await;
     assert_eq!(status, StatusCode::OK);
@@ -380,21 +317,15 @@ async fn password_recovery_never_reveals_whether_an_account_exists(db: MySqlPool
     let eva = app.patient("eva@clinic.test").await;
     let sent_before = app.mailer.sent().len();
 
-    let (status, unknown) = app
-        .post_anonymous("/auth/recovery", json!({"email": "nobody@clinic.test"}))
-        .await;
+    let (status, unknown) =
+        app.post_anonymous("/auth/recovery", json!({"email": "nobody@clinic.test"})).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, known) = app
-        .post_anonymous("/auth/recovery", json!({"email": "EVA@clinic.test"}))
-        .await;
+    let (status, known) =
+        app.post_anonymous("/auth/recovery", json!({"email": "EVA@clinic.test"})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(unknown, known);
     assert_eq!(known, json!({"details": "Link send to email"}));
-    let queued = count(
-        &app.db,
-        "SELECT COUNT(*) FROM email_outbox WHERE kind = 'recovery'",
-    )
-    .await;
+    let queued = count(&app.db, "SELECT COUNT(*) FROM email_outbox WHERE kind = 'recovery'").await;
     assert_eq!(queued, 1, "only the real account is e-mailed");
     app.wait_for_emails("eva@clinic.test", 3).await;
     assert_eq!(app.mailer.sent().len(), sent_before + 1);
@@ -404,14 +335,10 @@ async fn password_recovery_never_reveals_whether_an_account_exists(db: MySqlPool
     let (status, body) = app.post_anonymous(&path, json!({"password": "weak"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["errors"]["password"].is_array());
-    let (status, user) = app
-        .post_anonymous(&path, json!({"password": "Fresh#Start1"}))
-        .await;
+    let (status, user) = app.post_anonymous(&path, json!({"password": "Fresh#Start1"})).await;
     assert_eq!(status, StatusCode::OK, "{user}");
     assert_eq!(user["id"], eva.id);
-    let (status, _) = app
-        .post_anonymous(&path, json!({"password": "Again#Start2"}))
-        .await;
+    let (status, _) = app.post_anonymous(&path, json!({"password": "Again#Start2"})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the link works once");
 
     // The old password and the old sessions are gone.
@@ -428,14 +355,9 @@ async fn recovery_links_expire_after_ten_minutes_and_mails_are_rate_limited(db: 
     let app = TestApp::spawn(db).await;
     app.patient("eva@clinic.test").await;
     for _ in 0..5 {
-        app.post_anonymous("/auth/recovery", json!({"email": "eva@clinic.test"}))
-            .await;
+        app.post_anonymous("/auth/recovery", json!({"email": "eva@clinic.test"})).await;
     }
-    let queued = count(
-        &app.db,
-        "SELECT COUNT(*) FROM email_outbox WHERE kind = 'recovery'",
-    )
-    .await;
+    let queued = count(&app.db, "SELECT COUNT(*) FROM email_outbox WHERE kind = 'recovery'").await;
     assert_eq!(queued, 3);
     // Activation and welcome at registration, then the three recovery mails.
     app.wait_for_emails("eva@clinic.test", 5).await;
@@ -455,36 +377,11 @@ async fn qhealth_role_describes_every_kind_of_user(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     let cases = [
         (app.superuser().await, "superuser", true, true),
-        (
-            app.staff("admin@clinic.test", Role::Admin).await,
-            "admin",
-            true,
-            false,
-        ),
-        (
-            app.staff("doc@clinic.test", Role::Doctor).await,
-            "doctor",
-            false,
-            false,
-        ),
-        (
-            app.staff("op@clinic.test", Role::Operator).await,
-            "operator",
-            false,
-            false,
-        ),
-        (
-            app.staff("ph@clinic.test", Role::Pharmacist).await,
-            "pharmacist",
-            false,
-            false,
-        ),
-        (
-            app.patient("pat@clinic.test").await,
-            "patient",
-            false,
-            false,
-        ),
+        (app.staff("admin@clinic.test", Role::Admin).await, "admin", true, false),
+        (app.staff("doc@clinic.test", Role::Doctor).await, "doctor", false, false),
+        (app.staff("op@clinic.test", Role::Operator).await, "operator", false, false),
+        (app.staff("ph@clinic.test", Role::Pharmacist).await, "pharmacist", false, false),
+        (app.patient("pat@clinic.test").await, "patient", false, false),
     ];
     for (session, role, is_staff, is_superuser) in cases {
         let (status, body) = app.get(&session, "/auth/qhealth_role").await;
@@ -497,11 +394,7 @@ async fn qhealth_role_describes_every_kind_of_user(db: MySqlPool) {
         assert!(body["name"].is_string());
         let staff_member = matches!(role, "doctor" | "operator" | "pharmacist");
         assert_eq!(body["role_id"].is_u64(), staff_member, "{role}: {body}");
-        assert_eq!(
-            body["specialty"].is_string(),
-            role == "doctor",
-            "{role}: {body}"
-        );
+        assert_eq!(body["specialty"].is_string(), role == "doctor", "{role}: {body}");
     }
 }
 
@@ -513,20 +406,12 @@ async fn the_socket_token_lives_ten_seconds(db: MySqlPool) {
     assert_eq!(status, StatusCode::OK);
     let token = body["token"].as_str().unwrap();
     let now = app.state.now();
-    let claims = app
-        .state
-        .tokens
-        .verify(token, qhealth::auth::TokenType::Socket, now)
-        .unwrap();
+    let claims = app.state.tokens.verify(token, qhealth::auth::TokenType::Socket, now).unwrap();
     assert_eq!(claims.user_id, root.id);
     assert!(
         app.state
             .tokens
-            .verify(
-                token,
-                qhealth::auth::TokenType::Socket,
-                now + Duration::seconds(10)
-            )
+            .verify(token, qhealth::auth::TokenType::Socket, now + Duration::seconds(10))
             .is_err()
     );
 }

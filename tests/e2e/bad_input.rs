@@ -110,11 +110,7 @@ async fn unknown_fields_are_ignored_and_oversized_bodies_refused(db: MySqlPool) 
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(
-        (
-            body["is_superuser"].as_bool(),
-            body["is_staff"].as_bool(),
-            body["is_active"].as_bool()
-        ),
+        (body["is_superuser"].as_bool(), body["is_staff"].as_bool(), body["is_active"].as_bool()),
         (Some(false), Some(false), Some(false))
     );
 
@@ -151,12 +147,8 @@ async fn sql_in_input_is_only_ever_data(db: MySqlPool) {
             .unwrap();
     assert_eq!(recorded, INJECTION);
     // As a filter: matches nothing.
-    let (status, page) = app
-        .get(
-            &root,
-            &format!("/users?icontains_name={}", urlencode(INJECTION)),
-        )
-        .await;
+    let (status, page) =
+        app.get(&root, &format!("/users?icontains_name={}", urlencode(INJECTION))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["total_items"], 0);
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM users").await, 2);
@@ -166,18 +158,12 @@ async fn sql_in_input_is_only_ever_data(db: MySqlPool) {
 async fn names_in_any_alphabet_are_welcome(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     let root = app.superuser().await;
-    for (n, (name, surname)) in [
-        ("Åsa", "Öberg"),
-        ("Zoë", "D'Arcy-Smith"),
-        ("Ирина", "Петрова"),
-        ("Σοφία", "Παππά"),
-    ]
-    .into_iter()
-    .enumerate()
+    for (n, (name, surname)) in
+        [("Åsa", "Öberg"), ("Zoë", "D'Arcy-Smith"), ("Ирина", "Петрова"), ("Σοφία", "Παππά")]
+            .into_iter()
+            .enumerate()
     {
-        let user = app
-            .register(&format!("p{n}@clinic.test"), profile(name, surname))
-            .await;
+        let user = app.register(&format!("p{n}@clinic.test"), profile(name, surname)).await;
         assert_eq!(user["profile"]["name"], name);
         assert_eq!(user["profile"]["surname"], surname);
     }
@@ -236,8 +222,5 @@ async fn extreme_query_values_are_answered_sensibly(db: MySqlPool) {
     let (_, page) = app.get(&root, "/users?min_age=4294967295").await;
     assert_eq!(page["total_items"], 0, "nobody is that old");
     let (_, page) = app.get(&root, "/users?max_age=4294967295").await;
-    assert_eq!(
-        page["total_items"], 1,
-        "everyone with a date of birth is younger"
-    );
+    assert_eq!(page["total_items"], 1, "everyone with a date of birth is younger");
 }

@@ -65,15 +65,7 @@ impl TestApp {
             qhealth_local::app(state.clone()),
             std::future::pending(),
         ));
-        Self {
-            base,
-            db,
-            mailer,
-            clock,
-            state,
-            client: reqwest::Client::new(),
-            server,
-        }
+        Self { base, db, mailer, clock, state, client: reqwest::Client::new(), server }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -116,8 +108,7 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> (StatusCode, Value) {
-        self.post_anonymous("/auth", json!({"email": email, "password": password}))
-            .await
+        self.post_anonymous("/auth", json!({"email": email, "password": password})).await
     }
 
     pub async fn session(&self, email: &str, password: &str) -> Session {
@@ -166,11 +157,7 @@ impl TestApp {
                 json!({"email": email, "password": PASSWORD, "profile": profile}),
             )
             .await;
-        assert_eq!(
-            status,
-            StatusCode::CREATED,
-            "registration of {email}: {body}"
-        );
+        assert_eq!(status, StatusCode::CREATED, "registration of {email}: {body}");
         body
     }
 
@@ -227,10 +214,7 @@ impl TestApp {
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        panic!(
-            "{address} did not receive {n} e-mails: {:?}",
-            self.emails_to(address)
-        );
+        panic!("{address} did not receive {n} e-mails: {:?}", self.emails_to(address));
     }
 
     /// The token of the last link starting with `path` e-mailed to `address`.
@@ -241,10 +225,8 @@ impl TestApp {
             .rev()
             .find_map(|email| {
                 let start = email.text.find(&prefix)? + prefix.len();
-                let token: String = email.text[start..]
-                    .chars()
-                    .take_while(|c| !c.is_whitespace())
-                    .collect();
+                let token: String =
+                    email.text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
                 Some(token)
             })
             .unwrap_or_else(|| panic!("no {path} link was e-mailed to {address}"))

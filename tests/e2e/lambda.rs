@@ -55,9 +55,7 @@ async fn an_api_gateway_event_is_served_by_the_same_router(db: MySqlPool) {
     let response = router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-request-id"], "apigw-request-1");
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
     let tokens: Value = serde_json::from_slice(&bytes).unwrap();
     assert!(tokens["access"].is_string());
 
@@ -78,9 +76,5 @@ async fn an_api_gateway_event_is_served_by_the_same_router(db: MySqlPool) {
     let event = api_gateway_event("POST", "/api/auth", &body, "203.0.113.11");
     let request = lambda_http::request::from_str(&event).unwrap();
     let response = router.oneshot(request).await.unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "the account is blocked"
-    );
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "the account is blocked");
 }

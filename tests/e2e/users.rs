@@ -10,20 +10,13 @@ use crate::harness::{
 };
 
 fn ids(page: &Value) -> Vec<u64> {
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_u64().unwrap())
-        .collect()
+    page["data"].as_array().unwrap().iter().map(|u| u["id"].as_u64().unwrap()).collect()
 }
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn registration_creates_an_inactive_patient_and_sends_two_emails(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let user = app
-        .register("Asa.Oberg@Clinic.test", profile("Åsa", "Öberg"))
-        .await;
+    let user = app.register("Asa.Oberg@Clinic.test", profile("Åsa", "Öberg")).await;
     assert_eq!(user["email"], "asa.oberg@clinic.test");
     assert_eq!(user["is_active"], false);
     assert_eq!(user["is_staff"], false);
@@ -35,20 +28,9 @@ async fn registration_creates_an_inactive_patient_and_sends_two_emails(db: MySql
 
     let emails = app.emails_to("asa.oberg@clinic.test");
     let subjects: Vec<&str> = emails.iter().map(|e| e.subject.as_str()).collect();
-    assert_eq!(
-        subjects,
-        ["Activate your QHealth account", "Welcome to QHealth"]
-    );
-    assert!(
-        emails
-            .iter()
-            .all(|e| e.html.contains("Åsa") && e.text.contains("Åsa"))
-    );
-    let sent = count(
-        &app.db,
-        "SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NOT NULL",
-    )
-    .await;
+    assert_eq!(subjects, ["Activate your QHealth account", "Welcome to QHealth"]);
+    assert!(emails.iter().all(|e| e.html.contains("Åsa") && e.text.contains("Åsa")));
+    let sent = count(&app.db, "SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NOT NULL").await;
     assert_eq!(sent, 2);
 
     // Registered is a patient, but not yet active.
@@ -59,16 +41,12 @@ async fn registration_creates_an_inactive_patient_and_sends_two_emails(db: MySql
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn an_email_is_registered_once_whatever_its_case(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    app.register("eva@clinic.test", profile("Eva", "Lind"))
-        .await;
+    app.register("eva@clinic.test", profile("Eva", "Lind")).await;
     let (status, body) = app
         .post_anonymous("/users", json!({"email": "EVA@clinic.test", "password": PASSWORD, "profile": profile("Eva", "Lind")}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        body["errors"]["email"][0],
-        "A user with this e-mail address already exists."
-    );
+    assert_eq!(body["errors"]["email"][0], "A user with this e-mail address already exists.");
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM users").await, 1);
 }
 
@@ -108,10 +86,7 @@ async fn registration_names_every_failing_field(db: MySqlPool) {
     let (status, body) = app.post_anonymous("/users", json!({})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     for field in ["email", "password", "profile"] {
-        assert_eq!(
-            body["errors"][field][0], "This field is required.",
-            "{field}"
-        );
+        assert_eq!(body["errors"][field][0], "This field is required.", "{field}");
     }
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM users").await, 0);
     assert!(app.mailer.sent().is_empty());
@@ -166,28 +141,15 @@ async fn lists_are_paged(db: MySqlPool) {
     }
     let (status, page) = app.get(&root, "/users").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        (page["total_items"].as_u64(), page["total_pages"].as_u64()),
-        (Some(30), Some(6))
-    );
-    assert_eq!(
-        (page["prev"].as_bool(), page["next"].as_bool()),
-        (Some(false), Some(true))
-    );
+    assert_eq!((page["total_items"].as_u64(), page["total_pages"].as_u64()), (Some(30), Some(6)));
+    assert_eq!((page["prev"].as_bool(), page["next"].as_bool()), (Some(false), Some(true)));
     assert_eq!(ids(&page), [1, 2, 3, 4, 5]);
 
     let (_, page) = app.get(&root, "/users?size=10&page=3").await;
     assert_eq!(ids(&page), (21..=30).collect::<Vec<_>>());
-    assert_eq!(
-        (page["prev"].as_bool(), page["next"].as_bool()),
-        (Some(true), Some(false))
-    );
+    assert_eq!((page["prev"].as_bool(), page["next"].as_bool()), (Some(true), Some(false)));
     let (_, page) = app.get(&root, "/users?size=1000").await;
-    assert_eq!(
-        page["data"].as_array().unwrap().len(),
-        25,
-        "size is clamped to 25"
-    );
+    assert_eq!(page["data"].as_array().unwrap().len(), 25, "size is clamped to 25");
     assert_eq!(page["total_pages"], 2);
 
     let (status, body) = app.get(&root, "/users?page=7").await;
@@ -276,16 +238,10 @@ async fn every_user_filter_has_its_effect(db: MySqlPool) {
         ("unknown_parameter=1&icontains_name=jos", vec![jose]),
     ];
     for (query, expected) in cases {
-        let (status, page) = app
-            .get(&root, &format!("/users/patient?{query}&size=25"))
-            .await;
+        let (status, page) = app.get(&root, &format!("/users/patient?{query}&size=25")).await;
         assert_eq!(status, StatusCode::OK, "{query}: {page}");
         assert_eq!(&ids(&page), expected, "{query}");
-        assert_eq!(
-            page["total_items"].as_u64().unwrap() as usize,
-            expected.len(),
-            "{query}"
-        );
+        assert_eq!(page["total_items"].as_u64().unwrap() as usize, expected.len(), "{query}");
     }
     for (query, parameter) in [
         ("min_age=abc", "min_age"),
@@ -312,38 +268,22 @@ async fn the_patient_list_holds_patients_only(db: MySqlPool) {
     let (_, patients) = app.get(&root, "/users/patient").await;
     assert_eq!(ids(&patients), [patient.id]);
 
-    let (status, body) = app
-        .get(&doctor, &format!("/users/patient/{}", patient.id))
-        .await;
+    let (status, body) = app.get(&doctor, &format!("/users/patient/{}", patient.id)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        body.get("pending_email").is_none(),
-        "private to staff and the owner"
-    );
+    assert!(body.get("pending_email").is_none(), "private to staff and the owner");
     for not_a_patient in [root.id, doctor.id, admin.id, 9999] {
-        let (status, _) = app
-            .get(&root, &format!("/users/patient/{not_a_patient}"))
-            .await;
+        let (status, _) = app.get(&root, &format!("/users/patient/{not_a_patient}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
     // A patient sees themself, and nobody else exists for them.
-    let (status, me) = app
-        .get(&patient, &format!("/users/patient/{}", patient.id))
-        .await;
+    let (status, me) = app.get(&patient, &format!("/users/patient/{}", patient.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(me.get("pending_email").is_some());
-    let (status, _) = app
-        .get(&patient, &format!("/users/patient/{}", doctor.id))
-        .await;
+    let (status, _) = app.get(&patient, &format!("/users/patient/{}", doctor.id)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // An admin is no longer a patient, and the totals know it at once.
-    app.patch(
-        &root,
-        &format!("/users/{}/create_admin", patient.id),
-        json!({}),
-    )
-    .await;
+    app.patch(&root, &format!("/users/{}/create_admin", patient.id), json!({})).await;
     let (_, patients) = app.get(&root, "/users/patient").await;
     assert_eq!(patients["total_items"], 0);
 }
@@ -424,9 +364,7 @@ async fn who_may_change_whose_profile(db: MySqlPool) {
         (&root, root.id),
     ];
     for (who, whom) in allowed {
-        let (status, body) = app
-            .patch(who, &format!("/users/{whom}"), change.clone())
-            .await;
+        let (status, body) = app.patch(who, &format!("/users/{whom}"), change.clone()).await;
         assert_eq!(status, StatusCode::OK, "{} → {whom}: {body}", who.email);
     }
     let refused = [
@@ -436,16 +374,11 @@ async fn who_may_change_whose_profile(db: MySqlPool) {
         (&eva, root.id, StatusCode::NOT_FOUND),
     ];
     for (who, whom, expected) in refused {
-        let (status, _) = app
-            .patch(who, &format!("/users/{whom}"), change.clone())
-            .await;
+        let (status, _) = app.patch(who, &format!("/users/{whom}"), change.clone()).await;
         assert_eq!(status, expected, "{} → {whom}", who.email);
     }
     let (_, superuser) = app.get(&root, &format!("/users/{}", root.id)).await;
-    assert_eq!(
-        superuser["profile"]["city"], "Ystad",
-        "set by the superuser"
-    );
+    assert_eq!(superuser["profile"]["city"], "Ystad", "set by the superuser");
 }
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
@@ -455,17 +388,13 @@ async fn a_new_email_waits_until_its_owner_confirms_it(db: MySqlPool) {
     let nils = app.patient("nils@clinic.test").await;
     let path = format!("/users/{}", eva.id);
 
-    let (status, body) = app
-        .patch(&eva, &path, json!({"email": "nils@clinic.test"}))
-        .await;
+    let (status, body) = app.patch(&eva, &path, json!({"email": "nils@clinic.test"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["errors"]["email"].is_array());
     let (status, body) = app.get(&eva, "/users/verify_email/anything").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 
-    let (status, user) = app
-        .patch(&eva, &path, json!({"email": "Eva.New@Clinic.test"}))
-        .await;
+    let (status, user) = app.patch(&eva, &path, json!({"email": "Eva.New@Clinic.test"})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(user["email"], "eva@clinic.test");
     assert_eq!(user["pending_email"], "eva.new@clinic.test");
@@ -503,11 +432,9 @@ async fn verification_needs_a_pending_change_matching_the_link(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     let eva = app.patient("eva@clinic.test").await;
     let path = format!("/users/{}", eva.id);
-    app.patch(&eva, &path, json!({"email": "first@clinic.test"}))
-        .await;
+    app.patch(&eva, &path, json!({"email": "first@clinic.test"})).await;
     let first = app.link_token("first@clinic.test", "/users/verify_email/");
-    app.patch(&eva, &path, json!({"email": "second@clinic.test"}))
-        .await;
+    app.patch(&eva, &path, json!({"email": "second@clinic.test"})).await;
     // The first link was for an address she no longer asks for.
     let (status, _) = app.get(&eva, &format!("/users/verify_email/{first}")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -519,9 +446,7 @@ async fn verification_needs_a_pending_change_matching_the_link(db: MySqlPool) {
         .await
         .unwrap();
     let second = app.link_token("second@clinic.test", "/users/verify_email/");
-    let (status, body) = app
-        .get(&eva, &format!("/users/verify_email/{second}"))
-        .await;
+    let (status, body) = app.get(&eva, &format!("/users/verify_email/{second}")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
@@ -531,47 +456,28 @@ async fn blocking_ends_access_at_once_and_unblocking_restores_it(db: MySqlPool) 
     let root = app.superuser().await;
     let eva = app.patient("eva@clinic.test").await;
 
-    let (status, user) = app
-        .patch(&root, &format!("/users/{}/block", eva.id), json!({}))
-        .await;
+    let (status, user) = app.patch(&root, &format!("/users/{}/block", eva.id), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(user["is_active"], false);
     let (status, _) = app.get(&eva, &format!("/users/{}", eva.id)).await;
-    assert_eq!(
-        status,
-        StatusCode::UNAUTHORIZED,
-        "her token died with the block"
-    );
-    let (status, _) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": eva.refresh}))
-        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "her token died with the block");
+    let (status, _) = app.post_anonymous("/auth/refresh", json!({"refresh": eva.refresh})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app.login("eva@clinic.test", PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // Blocking again changes nothing and sends nothing more.
-    app.patch(&root, &format!("/users/{}/block", eva.id), json!({}))
-        .await;
+    app.patch(&root, &format!("/users/{}/block", eva.id), json!({})).await;
 
-    let (status, user) = app
-        .patch(&root, &format!("/users/{}/unblock", eva.id), json!({}))
-        .await;
+    let (status, user) = app.patch(&root, &format!("/users/{}/unblock", eva.id), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(user["is_active"], true);
-    let subjects: Vec<String> = app
-        .emails_to("eva@clinic.test")
-        .into_iter()
-        .map(|e| e.subject)
-        .collect();
+    let subjects: Vec<String> =
+        app.emails_to("eva@clinic.test").into_iter().map(|e| e.subject).collect();
     assert_eq!(
         subjects[2..],
-        [
-            "Your QHealth account has been blocked",
-            "Your QHealth account is active again"
-        ]
+        ["Your QHealth account has been blocked", "Your QHealth account is active again"]
     );
-    let (status, _) = app
-        .post_anonymous("/auth/refresh", json!({"refresh": eva.refresh}))
-        .await;
+    let (status, _) = app.post_anonymous("/auth/refresh", json!({"refresh": eva.refresh})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "old sessions stay ended");
     app.session("eva@clinic.test", PASSWORD).await;
 }
@@ -597,20 +503,12 @@ async fn the_limits_on_blocking(db: MySqlPool) {
     ];
     for (who, whom, expected) in refused {
         for action in ["block", "unblock"] {
-            let (status, _) = app
-                .patch(who, &format!("/users/{whom}/{action}"), json!({}))
-                .await;
+            let (status, _) = app.patch(who, &format!("/users/{whom}/{action}"), json!({})).await;
             assert_eq!(status, expected, "{} {action} {whom}", who.email);
         }
     }
-    for (who, whom) in [
-        (&admin, doctor.id),
-        (&root, other_admin.id),
-        (&root, other_root.id),
-    ] {
-        let (status, _) = app
-            .patch(who, &format!("/users/{whom}/block"), json!({}))
-            .await;
+    for (who, whom) in [(&admin, doctor.id), (&root, other_admin.id), (&root, other_root.id)] {
+        let (status, _) = app.patch(who, &format!("/users/{whom}/block"), json!({})).await;
         assert_eq!(status, StatusCode::OK, "{} blocks {whom}", who.email);
     }
     let (status, _) = app.patch(&root, "/users/9999/block", json!({})).await;
@@ -625,13 +523,8 @@ async fn admin_rights_are_granted_by_staff_and_revoked_by_superusers(db: MySqlPo
     let eva = app.patient("eva@clinic.test").await;
     let nils = app.patient("nils@clinic.test").await;
 
-    let (status, user) = app
-        .patch(
-            &admin,
-            &format!("/users/{}/create_admin", eva.id),
-            json!({}),
-        )
-        .await;
+    let (status, user) =
+        app.patch(&admin, &format!("/users/{}/create_admin", eva.id), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(user["is_staff"], true);
     let (_, role) = app.get(&eva, "/auth/qhealth_role").await;
@@ -641,54 +534,24 @@ async fn admin_rights_are_granted_by_staff_and_revoked_by_superusers(db: MySqlPo
         "You are now a QHealth administrator"
     );
 
-    let (status, _) = app
-        .patch(
-            &admin,
-            &format!("/users/{}/revoke_admin", eva.id),
-            json!({}),
-        )
-        .await;
+    let (status, _) =
+        app.patch(&admin, &format!("/users/{}/revoke_admin", eva.id), json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "admins cannot revoke admins");
-    let (status, _) = app
-        .patch(
-            &admin,
-            &format!("/users/{}/create_admin", root.id),
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "admins cannot manage superusers"
-    );
-    let (status, _) = app
-        .patch(
-            &admin,
-            &format!("/users/{}/create_admin", admin.id),
-            json!({}),
-        )
-        .await;
+    let (status, _) =
+        app.patch(&admin, &format!("/users/{}/create_admin", root.id), json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "admins cannot manage superusers");
+    let (status, _) =
+        app.patch(&admin, &format!("/users/{}/create_admin", admin.id), json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not oneself");
-    let (status, _) = app
-        .patch(
-            &nils,
-            &format!("/users/{}/create_admin", nils.id),
-            json!({}),
-        )
-        .await;
+    let (status, _) =
+        app.patch(&nils, &format!("/users/{}/create_admin", nils.id), json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app
-        .patch(
-            &root,
-            &format!("/users/{}/revoke_admin", root.id),
-            json!({}),
-        )
-        .await;
+    let (status, _) =
+        app.patch(&root, &format!("/users/{}/revoke_admin", root.id), json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not oneself");
 
-    let (status, user) = app
-        .patch(&root, &format!("/users/{}/revoke_admin", eva.id), json!({}))
-        .await;
+    let (status, user) =
+        app.patch(&root, &format!("/users/{}/revoke_admin", eva.id), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(user["is_staff"], false);
     assert_eq!(
@@ -737,9 +600,7 @@ async fn the_limits_on_deleting_staff_and_superusers(db: MySqlPool) {
 
     let (status, _) = app.delete(&admin, &format!("/users/{}", root.id)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app
-        .delete(&admin, &format!("/users/{}", other_admin.id))
-        .await;
+    let (status, _) = app.delete(&admin, &format!("/users/{}", other_admin.id)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = app.delete(&root, &format!("/users/{}", root.id)).await;
     assert_eq!(status, StatusCode::CONFLICT, "the last superuser stays");
@@ -801,22 +662,11 @@ async fn bookings_and_records_keep_an_account(db: MySqlPool) {
     expect_conflict(&ida, "journal entries").await;
 
     // A cancelled visit keeps nobody.
-    exec(
-        "UPDATE doctor_visits SET status = 'cancelled' WHERE id = ?",
-        vec![visit],
-    )
-    .await;
+    exec("UPDATE doctor_visits SET status = 'cancelled' WHERE id = ?", vec![visit]).await;
     let (status, _) = app.delete(&root, &format!("/users/{}", nils.id)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = app.delete(&root, &format!("/users/{}", doctor.id)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        count(&app.db, "SELECT COUNT(*) FROM doctor_visits").await,
-        0
-    );
-    assert_eq!(
-        user_id_of(&app.db, "eva@clinic.test").await,
-        eva.id,
-        "still there"
-    );
+    assert_eq!(count(&app.db, "SELECT COUNT(*) FROM doctor_visits").await, 0);
+    assert_eq!(user_id_of(&app.db, "eva@clinic.test").await, eva.id, "still there");
 }

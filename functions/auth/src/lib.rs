@@ -49,12 +49,7 @@ fn required_text(body: &Value, field: &str) -> ApiResult<String> {
 
 /// The e-mail as the login form typed it, in the form accounts are stored (and throttled).
 fn login_email(typed: &str) -> String {
-    typed
-        .trim()
-        .to_lowercase()
-        .chars()
-        .take(rules::MAX_EMAIL_CHARS)
-        .collect()
+    typed.trim().to_lowercase().chars().take(rules::MAX_EMAIL_CHARS).collect()
 }
 
 async fn login(
@@ -96,13 +91,9 @@ async fn login(
         Some(account) if password_matches && account.is_active => {
             record_attempt(&mut tx, &typed, &ip, true, now).await?;
             throttle::clear_ip(&mut tx, &ip).await?;
-            sqlx::query!(
-                "UPDATE users SET last_login = ? WHERE id = ?",
-                now,
-                account.id
-            )
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query!("UPDATE users SET last_login = ? WHERE id = ?", now, account.id)
+                .execute(&mut *tx)
+                .await?;
             Ok(start_session(&mut tx, &state.tokens, account.id, now).await?)
         }
         // The right password for an account that is not active: nothing was guessed, so it is
@@ -149,9 +140,7 @@ async fn refresh(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<TokenPair>> {
     let token = required_text(&body, "refresh")?;
-    rotate_session(&state.db, &state.tokens, &token, state.now())
-        .await
-        .map(Json)
+    rotate_session(&state.db, &state.tokens, &token, state.now()).await.map(Json)
 }
 
 async fn logout(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<StatusCode> {
@@ -193,10 +182,7 @@ async fn activate(
         (true, _) => None,
         (false, Some(password)) => Some(state.passwords.hash(password).await?),
         (false, None) => {
-            return Err(ApiError::field(
-                "password",
-                "Choose a password to activate your account.",
-            ));
+            return Err(ApiError::field("password", "Choose a password to activate your account."));
         }
     };
 
@@ -223,9 +209,7 @@ async fn activate(
 }
 
 async fn owner_view(state: &AppState, user_id: u64) -> ApiResult<Json<User>> {
-    let user = users::find(&state.db, user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let user = users::find(&state.db, user_id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(user.view(Viewer::owner(user_id), state.today())))
 }
 

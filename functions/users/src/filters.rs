@@ -107,9 +107,7 @@ impl UserFilter {
             user_tables!()
         ));
         self.push_conditions(&mut query);
-        query
-            .push(" ORDER BY u.id LIMIT ")
-            .push_bind(request.limit());
+        query.push(" ORDER BY u.id LIMIT ").push_bind(request.limit());
         query.push(" OFFSET ").push_bind(request.offset());
         query.build_query_as().fetch_all(db).await
     }
@@ -123,11 +121,7 @@ mod tests {
         let mut errors = FieldErrors::new();
         let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         let filter = UserFilter::from_query(&QueryParams::parse(query), today, false, &mut errors);
-        if errors.is_empty() {
-            Ok(filter)
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(filter) } else { Err(errors) }
     }
 
     #[test]
@@ -156,10 +150,7 @@ mod tests {
         let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM x");
         f.push_conditions(&mut query);
         let sql = query.sql().as_str().to_owned();
-        assert!(
-            !sql.contains("a'b"),
-            "user text never enters the SQL: {sql}"
-        );
+        assert!(!sql.contains("a'b"), "user text never enters the SQL: {sql}");
         assert_eq!(sql.matches('?').count(), 8, "{sql}");
     }
 }

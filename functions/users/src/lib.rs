@@ -31,10 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/patient", get(list_patients))
         .route("/users/patient/{id}", get(get_patient))
         .route("/users/verify_email/{token}", get(verify_email))
-        .route(
-            "/users/{id}",
-            get(get_user).patch(update_user).delete(delete_user),
-        )
+        .route("/users/{id}", get(get_user).patch(update_user).delete(delete_user))
         .route("/users/{id}/block", patch(block))
         .route("/users/{id}/unblock", patch(unblock))
         .route("/users/{id}/create_admin", patch(create_admin))
@@ -66,29 +63,17 @@ async fn register(
     let name = profile.name.clone().unwrap_or_default();
 
     let mut tx = state.db.begin().await?;
-    let user_id = insert_account(
-        &mut tx,
-        NewAccount {
-            email: email.clone(),
-            password_hash,
-            profile,
-        },
-        now,
-    )
-    .await?;
+    let user_id =
+        insert_account(&mut tx, NewAccount { email: email.clone(), password_hash, profile }, now)
+            .await?;
     bump_version(&mut tx, "users").await?;
-    let token = state
-        .tokens
-        .sign(&Claims::new(TokenType::Activate, user_id, now))?;
+    let token = state.tokens.sign(&Claims::new(TokenType::Activate, user_id, now))?;
     let queued = mail::queue_all(
         &mut tx,
         &state,
         &email,
         vec![
-            Notification::Activation {
-                name: name.clone(),
-                token,
-            },
+            Notification::Activation { name: name.clone(), token },
             Notification::Welcome { name },
         ],
     )
@@ -97,10 +82,7 @@ async fn register(
     mail::deliver(&state, queued).await;
 
     let user = find_user(&state, user_id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(user.view(Viewer::owner(user_id), state.today())),
-    ))
+    Ok((StatusCode::CREATED, Json(user.view(Viewer::owner(user_id), state.today()))))
 }
 
 async fn list_users(
@@ -133,16 +115,11 @@ async fn list(
     errors.into_result()?;
     let rows = filter.page(&state.db, request).await?;
     let count = || filter.count(&state.db);
-    let total = state
-        .counts
-        .total_for_page("users", filter.cache_key(), request, &rows, count)
-        .await?;
+    let total =
+        state.counts.total_for_page("users", filter.cache_key(), request, &rows, count).await?;
     let viewer = Viewer::from(caller);
     let today = state.today();
-    let data = rows
-        .into_iter()
-        .map(|versioned| versioned.row.view(viewer, today))
-        .collect();
+    let data = rows.into_iter().map(|versioned| versioned.row.view(viewer, today)).collect();
     Ok(Json(Page::new(request, total, data)))
 }
 
@@ -182,9 +159,7 @@ async fn lock_target(
     id: u64,
 ) -> ApiResult<UserRow> {
     caller.authorize(action, Some(id))?;
-    let target = users::find_for_update(conn, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let target = users::find_for_update(conn, id).await?.ok_or(ApiError::NotFound)?;
     access::check_account_limits(caller.actor(), action, target.as_target())?;
     Ok(target)
 }
@@ -256,13 +231,10 @@ async fn verify_email(
     }
     let mut tx = state.db.begin().await?;
     spend_action_token(&mut tx, &claims, now).await?;
-    let target = users::find_for_update(&mut tx, caller.user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let target =
+        users::find_for_update(&mut tx, caller.user_id).await?.ok_or(ApiError::NotFound)?;
     let Some(pending) = target.pending_email else {
-        return Err(ApiError::BadRequest(
-            "There is no e-mail change waiting for confirmation.",
-        ));
+        return Err(ApiError::BadRequest("There is no e-mail change waiting for confirmation."));
     };
     if claims.email.as_deref() != Some(pending.as_str()) {
         return Err(ApiError::Unauthorized(FOREIGN));
@@ -303,9 +275,7 @@ async fn delete_user(
     )
     .execute(&mut *tx)
     .await?;
-    let deleted = sqlx::query!("DELETE FROM users WHERE id = ?", id)
-        .execute(&mut *tx)
-        .await;
+    let deleted = sqlx::query!("DELETE FROM users WHERE id = ?", id).execute(&mut *tx).await;
     if let Err(error) = deleted {
         // Something was booked or written for this user since the checks above.
         return Err(if is_foreign_key_violation(&error) {
@@ -315,9 +285,7 @@ async fn delete_user(
         });
     }
     bump_version(&mut tx, "users").await?;
-    let goodbye = Notification::AccountDeleted {
-        name: target.name.clone(),
-    };
+    let goodbye = Notification::AccountDeleted { name: target.name.clone() };
     let queued = mail::queue(&mut tx, &state, &target.email, goodbye).await?;
     tx.commit().await?;
     tracing::info!(user_id = id, by = caller.user_id, "account deleted");

@@ -22,10 +22,7 @@ pub struct Caller {
 
 impl Caller {
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.user_id,
-            role: self.role,
-        }
+        Actor { user_id: self.user_id, role: self.role }
     }
 
     /// See [`access::authorize`].
@@ -72,11 +69,7 @@ impl FromRequestParts<AppState> for Caller {
         .ok_or(ApiError::Unauthorized(NOT_SIGNED_IN))?;
         Ok(Self {
             user_id: claims.user_id,
-            role: Role::of(
-                account.is_superuser,
-                account.is_staff,
-                account.staff_role.as_deref(),
-            ),
+            role: Role::of(account.is_superuser, account.is_staff, account.staff_role.as_deref()),
             family,
         })
     }

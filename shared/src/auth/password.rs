@@ -21,10 +21,7 @@ pub struct Passwords {
 impl Passwords {
     /// `concurrency`: how many hashes may run at once.
     pub fn new(concurrency: usize) -> Self {
-        Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
-            dummy_hash: OnceCell::new(),
-        }
+        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: OnceCell::new() }
     }
 
     /// One hash at a time on a two-core machine leaves the other core to everything else.
@@ -52,9 +49,7 @@ impl Passwords {
         let matches = self
             .run(move || {
                 PasswordHash::new(&stored).is_ok_and(|parsed| {
-                    Argon2::default()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
+                    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
                 })
             })
             .await?;
@@ -62,9 +57,7 @@ impl Passwords {
     }
 
     async fn dummy_hash(&self) -> Result<&String, ApiError> {
-        self.dummy_hash
-            .get_or_try_init(|| self.hash(uuid::Uuid::new_v4().to_string()))
-            .await
+        self.dummy_hash.get_or_try_init(|| self.hash(uuid::Uuid::new_v4().to_string())).await
     }
 
     async fn run<T: Send + 'static>(
@@ -72,9 +65,7 @@ impl Passwords {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(ApiError::internal)
+        tokio::task::spawn_blocking(work).await.map_err(ApiError::internal)
     }
 }
 
@@ -86,33 +77,15 @@ mod tests {
     async fn hashes_verify_and_wrong_passwords_do_not() {
         let passwords = Passwords::new(1);
         let hash = passwords.hash("Secret#123".into()).await.unwrap();
-        assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{hash}"
-        );
-        assert!(
-            passwords
-                .verify("Secret#123".into(), Some(hash.clone()))
-                .await
-                .unwrap()
-        );
-        assert!(
-            !passwords
-                .verify("Secret#124".into(), Some(hash))
-                .await
-                .unwrap()
-        );
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(passwords.verify("Secret#123".into(), Some(hash.clone())).await.unwrap());
+        assert!(!passwords.verify("Secret#124".into(), Some(hash)).await.unwrap());
     }
 
     #[tokio::test]
     async fn a_missing_hash_never_verifies() {
         let passwords = Passwords::new(1);
         assert!(!passwords.verify("anything".into(), None).await.unwrap());
-        assert!(
-            !passwords
-                .verify("anything".into(), Some("not a hash".into()))
-                .await
-                .unwrap()
-        );
+        assert!(!passwords.verify("anything".into(), Some("not a hash".into())).await.unwrap());
     }
 }

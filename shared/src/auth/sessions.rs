@@ -53,10 +53,7 @@ async fn issue_pair(
     .execute(&mut *conn)
     .await?;
     let access = Claims::new(TokenType::Access, user_id, now).with_family(family);
-    Ok(TokenPair {
-        access: keys.sign(&access)?,
-        refresh: keys.sign(&refresh)?,
-    })
+    Ok(TokenPair { access: keys.sign(&access)?, refresh: keys.sign(&refresh)? })
 }
 
 const SESSION_ENDED: &str = "Your session has ended. Please sign in again.";
@@ -69,10 +66,7 @@ pub async fn rotate_session(
     now: DateTime<Utc>,
 ) -> Result<TokenPair, ApiError> {
     let claims = keys.verify(refresh_token, TokenType::Refresh, now)?;
-    let family = claims
-        .family
-        .as_deref()
-        .ok_or(ApiError::Unauthorized(SESSION_ENDED))?;
+    let family = claims.family.as_deref().ok_or(ApiError::Unauthorized(SESSION_ENDED))?;
     let mut tx = db.begin().await?;
     // Spending is one conditional update, so two racing refreshes cannot both win. It goes by
     // primary key alone (the family is in the signed token): a secondary-index condition would
@@ -89,10 +83,7 @@ pub async fn rotate_session(
         // Used before: someone holds a copy. End the family, keep that decision, refuse.
         revoke_family(&mut tx, family, now).await?;
         tx.commit().await?;
-        tracing::warn!(
-            user_id = claims.user_id,
-            "refresh token reused; session family revoked"
-        );
+        tracing::warn!(user_id = claims.user_id, "refresh token reused; session family revoked");
         return Err(ApiError::Unauthorized(SESSION_ENDED));
     }
     let alive = sqlx::query_scalar!(
@@ -164,9 +155,8 @@ mod tests {
 
     #[sqlx::test(migrator = "crate::db::MIGRATOR")]
     async fn of_two_racing_refreshes_with_one_token_only_one_wins(db: MySqlPool) {
-        let keys = std::sync::Arc::new(TokenKeys::new(&Secret::new(
-            "0123456789abcdef0123456789abcdef",
-        )));
+        let keys =
+            std::sync::Arc::new(TokenKeys::new(&Secret::new("0123456789abcdef0123456789abcdef")));
         let user = active_user(&db).await;
         let mut conn = db.acquire().await.unwrap();
         let pair = start_session(&mut conn, &keys, user, noon()).await.unwrap();

@@ -96,13 +96,9 @@ async fn count_failure(
 
 /// A successful login from `ip` clears that address's count.
 pub async fn clear_ip(conn: &mut MySqlConnection, ip: &str) -> Result<(), ApiError> {
-    sqlx::query!(
-        "DELETE FROM login_throttles WHERE scope = ? AND subject = ?",
-        IP,
-        ip
-    )
-    .execute(conn)
-    .await?;
+    sqlx::query!("DELETE FROM login_throttles WHERE scope = ? AND subject = ?", IP, ip)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -123,76 +119,31 @@ mod tests {
     #[sqlx::test(migrator = "crate::db::MIGRATOR")]
     async fn the_fifth_failure_within_ten_minutes_blocks_for_ten_minutes(db: MySqlPool) {
         for minute in 0..4 {
-            fail(
-                &db,
-                "10.0.0.1",
-                "eva@x.se",
-                noon() + Duration::minutes(minute * 2),
-            )
-            .await;
+            fail(&db, "10.0.0.1", "eva@x.se", noon() + Duration::minutes(minute * 2)).await;
         }
         let after_four = noon() + Duration::minutes(8);
-        assert_eq!(
-            blocked_for(&db, "10.0.0.1", "eva@x.se", after_four)
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(blocked_for(&db, "10.0.0.1", "eva@x.se", after_four).await.unwrap(), None);
         let fifth = noon() + Duration::seconds(9 * 60 + 59);
         fail(&db, "10.0.0.1", "eva@x.se", fifth).await;
-        assert_eq!(
-            blocked_for(&db, "10.0.0.1", "other@x.se", fifth)
-                .await
-                .unwrap(),
-            Some(600)
-        );
-        assert_eq!(
-            blocked_for(&db, "10.0.0.2", "eva@x.se", fifth)
-                .await
-                .unwrap(),
-            Some(600)
-        );
-        assert_eq!(
-            blocked_for(&db, "10.0.0.2", "other@x.se", fifth)
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(blocked_for(&db, "10.0.0.1", "other@x.se", fifth).await.unwrap(), Some(600));
+        assert_eq!(blocked_for(&db, "10.0.0.2", "eva@x.se", fifth).await.unwrap(), Some(600));
+        assert_eq!(blocked_for(&db, "10.0.0.2", "other@x.se", fifth).await.unwrap(), None);
         let later = fifth + BLOCK;
-        assert_eq!(
-            blocked_for(&db, "10.0.0.1", "eva@x.se", later)
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(blocked_for(&db, "10.0.0.1", "eva@x.se", later).await.unwrap(), None);
     }
 
     #[sqlx::test(migrator = "crate::db::MIGRATOR")]
     async fn a_window_older_than_ten_minutes_starts_over(db: MySqlPool) {
         for minute in 0..4 {
-            fail(
-                &db,
-                "10.0.0.1",
-                "eva@x.se",
-                noon() + Duration::minutes(minute),
-            )
-            .await;
+            fail(&db, "10.0.0.1", "eva@x.se", noon() + Duration::minutes(minute)).await;
         }
         // The first four fell out of the window: this is the first of a new one.
         let fresh = noon() + Duration::minutes(10);
         for second in 0..4 {
-            fail(
-                &db,
-                "10.0.0.1",
-                "eva@x.se",
-                fresh + Duration::seconds(second),
-            )
-            .await;
+            fail(&db, "10.0.0.1", "eva@x.se", fresh + Duration::seconds(second)).await;
         }
         assert_eq!(
-            blocked_for(&db, "10.0.0.1", "eva@x.se", fresh + Duration::seconds(5))
-                .await
-                .unwrap(),
+            blocked_for(&db, "10.0.0.1", "eva@x.se", fresh + Duration::seconds(5)).await.unwrap(),
             None
         );
         fail(&db, "10.0.0.1", "eva@x.se", fresh + Duration::seconds(5)).await;
@@ -219,12 +170,7 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!(failures, 5);
-        assert!(
-            blocked_for(&db, "10.0.0.9", "y@x.se", noon())
-                .await
-                .unwrap()
-                .is_some()
-        );
+        assert!(blocked_for(&db, "10.0.0.9", "y@x.se", noon()).await.unwrap().is_some());
     }
 
     #[sqlx::test(migrator = "crate::db::MIGRATOR")]
@@ -234,35 +180,16 @@ mod tests {
         }
         let mut conn = db.acquire().await.unwrap();
         clear_ip(&mut conn, "10.0.0.1").await.unwrap();
-        assert_eq!(
-            blocked_for(&db, "10.0.0.1", "other@x.se", noon())
-                .await
-                .unwrap(),
-            None
-        );
-        assert!(
-            blocked_for(&db, "10.0.0.1", "eva@x.se", noon())
-                .await
-                .unwrap()
-                .is_some()
-        );
+        assert_eq!(blocked_for(&db, "10.0.0.1", "other@x.se", noon()).await.unwrap(), None);
+        assert!(blocked_for(&db, "10.0.0.1", "eva@x.se", noon()).await.unwrap().is_some());
     }
 
     #[test]
     fn retry_after_rounds_up_to_whole_seconds() {
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
-        assert_eq!(
-            retry_after(Some(now + Duration::minutes(10)), now),
-            Some(600)
-        );
-        assert_eq!(
-            retry_after(Some(now + Duration::milliseconds(1)), now),
-            Some(1)
-        );
-        assert_eq!(
-            retry_after(Some(now + Duration::milliseconds(1500)), now),
-            Some(2)
-        );
+        assert_eq!(retry_after(Some(now + Duration::minutes(10)), now), Some(600));
+        assert_eq!(retry_after(Some(now + Duration::milliseconds(1)), now), Some(1));
+        assert_eq!(retry_after(Some(now + Duration::milliseconds(1500)), now), Some(2));
         assert_eq!(retry_after(Some(now), now), None);
         assert_eq!(retry_after(Some(now - Duration::seconds(1)), now), None);
         assert_eq!(retry_after(None, now), None);

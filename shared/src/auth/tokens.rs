@@ -186,30 +186,19 @@ mod tests {
         let keys = keys();
         let claims = Claims::new(TokenType::Recovery, 7, noon());
         let token = keys.sign(&claims).unwrap();
-        assert_eq!(
-            keys.verify(&token, TokenType::Recovery, noon()).unwrap(),
-            claims
-        );
+        assert_eq!(keys.verify(&token, TokenType::Recovery, noon()).unwrap(), claims);
         let almost = noon() + Duration::minutes(10) - Duration::seconds(1);
         assert!(keys.verify(&token, TokenType::Recovery, almost).is_ok());
-        assert!(
-            keys.verify(&token, TokenType::Recovery, noon() + Duration::minutes(10))
-                .is_err()
-        );
+        assert!(keys.verify(&token, TokenType::Recovery, noon() + Duration::minutes(10)).is_err());
     }
 
     #[test]
     fn a_token_of_another_type_is_refused() {
         let keys = keys();
-        let access = keys
-            .sign(&Claims::new(TokenType::Access, 7, noon()))
-            .unwrap();
-        for other in [
-            TokenType::Refresh,
-            TokenType::Recovery,
-            TokenType::Activate,
-            TokenType::Socket,
-        ] {
+        let access = keys.sign(&Claims::new(TokenType::Access, 7, noon())).unwrap();
+        for other in
+            [TokenType::Refresh, TokenType::Recovery, TokenType::Activate, TokenType::Socket]
+        {
             assert!(keys.verify(&access, other, noon()).is_err(), "{other:?}");
         }
     }
@@ -225,9 +214,7 @@ mod tests {
         .last_insert_id();
         let claims = Claims::new(TokenType::Recovery, user, noon());
         let mut conn = db.acquire().await.unwrap();
-        spend_action_token(&mut conn, &claims, noon())
-            .await
-            .unwrap();
+        spend_action_token(&mut conn, &claims, noon()).await.unwrap();
         let again = spend_action_token(&mut conn, &claims, noon()).await;
         assert!(matches!(again, Err(ApiError::Unauthorized(_))));
         let other = Claims::new(TokenType::Recovery, user, noon());
@@ -249,14 +236,9 @@ mod tests {
     fn forged_and_foreign_tokens_are_refused() {
         let keys = keys();
         let other = TokenKeys::new(&Secret::new("another secret of at least 32 bytes!"));
-        let token = other
-            .sign(&Claims::new(TokenType::Access, 7, noon()))
-            .unwrap();
+        let token = other.sign(&Claims::new(TokenType::Access, 7, noon())).unwrap();
         assert!(keys.verify(&token, TokenType::Access, noon()).is_err());
-        assert!(
-            keys.verify("not.a.token", TokenType::Access, noon())
-                .is_err()
-        );
+        assert!(keys.verify("not.a.token", TokenType::Access, noon()).is_err());
         // An unsigned token claiming to be an access token.
         let unsigned = "eyJhbGciOiJub25lIn0.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwidXNlcl9pZCI6MSwianRpIjoieCIsImV4cCI6OTk5OTk5OTk5OSwiaWF0IjowfQ.";
         assert!(keys.verify(unsigned, TokenType::Access, noon()).is_err());

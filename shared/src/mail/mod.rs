@@ -45,22 +45,15 @@ pub struct RecordingMailer {
 
 impl RecordingMailer {
     pub fn sent(&self) -> Vec<Email> {
-        self.sent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     pub fn sent_to(&self, address: &str) -> Vec<Email> {
-        self.sent()
-            .into_iter()
-            .filter(|e| e.to == address)
-            .collect()
+        self.sent().into_iter().filter(|e| e.to == address).collect()
     }
 
     pub fn set_failing(&self, failing: bool) {
-        self.failing
-            .store(failing, std::sync::atomic::Ordering::SeqCst);
+        self.failing.store(failing, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -74,10 +67,7 @@ impl Mailer for RecordingMailer {
             if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
                 return Err(MailError("mail service unavailable".into()));
             }
-            let mut sent = self
-                .sent
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut sent = self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             sent.push(email.clone());
             Ok(format!("recorded-{}", sent.len()))
         })

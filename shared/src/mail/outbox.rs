@@ -150,20 +150,12 @@ mod tests {
     async fn queue_one(state: &AppState) -> Queued {
         let mut tx = state.db.begin().await.unwrap();
         let notification = Notification::Welcome { name: "Eva".into() };
-        let queued = queue(&mut tx, state, "eva@x.se", notification)
-            .await
-            .unwrap();
+        let queued = queue(&mut tx, state, "eva@x.se", notification).await.unwrap();
         tx.commit().await.unwrap();
         queued
     }
 
-    type Row = (
-        u32,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-        DateTime<Utc>,
-        Option<String>,
-    );
+    type Row = (u32, Option<DateTime<Utc>>, Option<DateTime<Utc>>, DateTime<Utc>, Option<String>);
 
     async fn row(db: &sqlx::MySqlPool, id: u64) -> Row {
         sqlx::query_as(
@@ -182,11 +174,7 @@ mod tests {
         let queued = queue_one(&state).await;
         let id = queued.id;
         let (_, _, claimed_until, _, _) = row(&db, id).await;
-        assert_eq!(
-            claimed_until,
-            Some(state.now() + CLAIM),
-            "held while its request sends it"
-        );
+        assert_eq!(claimed_until, Some(state.now() + CLAIM), "held while its request sends it");
         deliver(&state, [queued]).await;
         let (attempts, sent_at, claimed_until, _, last_error) = row(&db, id).await;
         assert_eq!(
@@ -214,19 +202,12 @@ mod tests {
     async fn a_rolled_back_change_sends_nothing(db: sqlx::MySqlPool) {
         let state = state(db.clone(), Arc::new(RecordingMailer::default()));
         let mut tx = state.db.begin().await.unwrap();
-        queue(
-            &mut tx,
-            &state,
-            "eva@x.se",
-            Notification::Welcome { name: "Eva".into() },
-        )
-        .await
-        .unwrap();
-        tx.rollback().await.unwrap();
-        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox")
-            .fetch_one(&db)
+        queue(&mut tx, &state, "eva@x.se", Notification::Welcome { name: "Eva".into() })
             .await
             .unwrap();
+        tx.rollback().await.unwrap();
+        let rows: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox").fetch_one(&db).await.unwrap();
         assert_eq!(rows, 0);
     }
 
@@ -234,9 +215,8 @@ mod tests {
     fn backoff_doubles_and_is_capped() {
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
         let base = std::time::Duration::from_secs(60);
-        let delays: Vec<i64> = (0..4)
-            .map(|n| (next_attempt_at(now, n, base) - now).num_seconds())
-            .collect();
+        let delays: Vec<i64> =
+            (0..4).map(|n| (next_attempt_at(now, n, base) - now).num_seconds()).collect();
         assert_eq!(delays, [60, 120, 240, 480]);
         assert_eq!((next_attempt_at(now, 30, base) - now).num_hours(), 24);
     }

@@ -43,18 +43,12 @@ impl SesMailer {
                 "ses-emulator",
             ));
         }
-        Self {
-            client: Client::new(&loader.load().await),
-        }
+        Self { client: Client::new(&loader.load().await) }
     }
 }
 
 fn content(data: &str) -> Result<Content, MailError> {
-    Content::builder()
-        .data(data)
-        .charset("UTF-8")
-        .build()
-        .map_err(|e| MailError(e.to_string()))
+    Content::builder().data(data).charset("UTF-8").build().map_err(|e| MailError(e.to_string()))
 }
 
 impl Mailer for SesMailer {
@@ -67,10 +61,7 @@ impl Mailer for SesMailer {
             let message = Message::builder()
                 .subject(content(&email.subject)?)
                 .body(
-                    Body::builder()
-                        .html(content(&email.html)?)
-                        .text(content(&email.text)?)
-                        .build(),
+                    Body::builder().html(content(&email.html)?).text(content(&email.text)?).build(),
                 )
                 .build();
             let output = self

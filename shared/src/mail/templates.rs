@@ -155,19 +155,10 @@ mod tests {
         let name = name.to_owned();
         let token = "TOKEN123".to_owned();
         vec![
-            Notification::Activation {
-                name: name.clone(),
-                token: token.clone(),
-            },
+            Notification::Activation { name: name.clone(), token: token.clone() },
             Notification::Welcome { name: name.clone() },
-            Notification::Recovery {
-                name: name.clone(),
-                token: token.clone(),
-            },
-            Notification::VerifyEmail {
-                name: name.clone(),
-                token,
-            },
+            Notification::Recovery { name: name.clone(), token: token.clone() },
+            Notification::VerifyEmail { name: name.clone(), token },
             Notification::AccountBlocked { name: name.clone() },
             Notification::AccountUnblocked { name: name.clone() },
             Notification::AdminGranted { name: name.clone() },
@@ -181,25 +172,10 @@ mod tests {
         for notification in every_notification("Åsa") {
             let email = render(&config(), "asa@example.com", &notification).unwrap();
             assert_eq!(email.to, "asa@example.com");
-            assert!(
-                email.html.contains("Åsa"),
-                "{}: {}",
-                notification.kind(),
-                email.html
-            );
-            assert!(
-                email.text.contains("Åsa"),
-                "{}: {}",
-                notification.kind(),
-                email.text
-            );
+            assert!(email.html.contains("Åsa"), "{}: {}", notification.kind(), email.html);
+            assert!(email.text.contains("Åsa"), "{}: {}", notification.kind(), email.text);
             assert!(email.html.contains("<html"), "{}", notification.kind());
-            assert!(
-                !email.text.contains('<'),
-                "{}: {}",
-                notification.kind(),
-                email.text
-            );
+            assert!(!email.text.contains('<'), "{}: {}", notification.kind(), email.text);
             if let Some(link) = notification.link("https://clinic.example") {
                 assert!(
                     email.html.contains(&format!("href=\"{link}\"")),
@@ -216,45 +192,24 @@ mod tests {
         let email = render(
             &config(),
             "a@example.com",
-            &Notification::Activation {
-                name: "Eva".into(),
-                token: "abc".into(),
-            },
+            &Notification::Activation { name: "Eva".into(), token: "abc".into() },
         )
         .unwrap();
-        assert!(
-            email
-                .text
-                .contains("https://clinic.example/auth/activate/abc")
-        );
+        assert!(email.text.contains("https://clinic.example/auth/activate/abc"));
         let email = render(
             &config(),
             "a@example.com",
-            &Notification::Recovery {
-                name: "Eva".into(),
-                token: "abc".into(),
-            },
+            &Notification::Recovery { name: "Eva".into(), token: "abc".into() },
         )
         .unwrap();
-        assert!(
-            email
-                .text
-                .contains("https://clinic.example/auth/recovery_password/abc")
-        );
+        assert!(email.text.contains("https://clinic.example/auth/recovery_password/abc"));
         let email = render(
             &config(),
             "a@example.com",
-            &Notification::VerifyEmail {
-                name: "Eva".into(),
-                token: "abc".into(),
-            },
+            &Notification::VerifyEmail { name: "Eva".into(), token: "abc".into() },
         )
         .unwrap();
-        assert!(
-            email
-                .text
-                .contains("https://clinic.example/users/verify_email/abc")
-        );
+        assert!(email.text.contains("https://clinic.example/users/verify_email/abc"));
     }
 
     #[test]
@@ -262,11 +217,7 @@ mod tests {
         for notification in every_notification("<script>alert(1)</script>") {
             let email = render(&config(), "a@example.com", &notification).unwrap();
             assert!(!email.html.contains("<script>"), "{}", notification.kind());
-            assert!(
-                email.html.contains("&lt;script&gt;"),
-                "{}",
-                notification.kind()
-            );
+            assert!(email.html.contains("&lt;script&gt;"), "{}", notification.kind());
         }
     }
 }

@@ -203,10 +203,7 @@ mod tests {
     fn read(body: serde_json::Value, mode: Mode) -> (ProfileChanges, FieldErrors) {
         let input = Input::root(&body).unwrap();
         let mut errors = FieldErrors::new();
-        (
-            ProfileChanges::read(&input, &mut errors, today(), mode),
-            errors,
-        )
+        (ProfileChanges::read(&input, &mut errors, today(), mode), errors)
     }
 
     #[test]

@@ -38,12 +38,7 @@ macro_rules! user_tables {
 #[macro_export]
 macro_rules! user_select {
     () => {
-        concat!(
-            "SELECT ",
-            $crate::user_columns!(),
-            " ",
-            $crate::user_tables!()
-        )
+        concat!("SELECT ", $crate::user_columns!(), " ", $crate::user_tables!())
     };
 }
 
@@ -125,10 +120,7 @@ pub struct Viewer {
 impl Viewer {
     /// The user themself (registration, activation, password reset answers).
     pub fn owner(user_id: u64) -> Self {
-        Self {
-            user_id: Some(user_id),
-            is_staff: false,
-        }
+        Self { user_id: Some(user_id), is_staff: false }
     }
 
     fn sees_private_fields_of(&self, user_id: u64) -> bool {
@@ -138,10 +130,7 @@ impl Viewer {
 
 impl From<&Caller> for Viewer {
     fn from(caller: &Caller) -> Self {
-        Self {
-            user_id: Some(caller.user_id),
-            is_staff: caller.is_staff(),
-        }
+        Self { user_id: Some(caller.user_id), is_staff: caller.is_staff() }
     }
 }
 
@@ -155,18 +144,12 @@ impl UserRow {
     }
 
     pub fn as_target(&self) -> TargetAccount {
-        TargetAccount {
-            user_id: self.id,
-            is_staff: self.is_staff,
-            is_superuser: self.is_superuser,
-        }
+        TargetAccount { user_id: self.id, is_staff: self.is_staff, is_superuser: self.is_superuser }
     }
 
     /// The user as `viewer` may see them; ages are counted on `today` (the clinic's date).
     pub fn view(self, viewer: Viewer, today: NaiveDate) -> User {
-        let pending_email = viewer
-            .sees_private_fields_of(self.id)
-            .then_some(self.pending_email);
+        let pending_email = viewer.sees_private_fields_of(self.id).then_some(self.pending_email);
         User {
             id: self.id,
             email: self.email,
