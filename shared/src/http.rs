@@ -11,7 +11,7 @@ use axum::extract::{
     ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Path, Request,
 };
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Response, StatusCode};
+use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use lambda_http::request::RequestContext;
@@ -71,7 +71,7 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// Names the request: API Gateway's request id on AWS (so it matches the access logs), a fresh
-/// one locally.
+/// one locally. Answers carry tokens and personal data: no browser or proxy may keep them.
 async fn with_request_id(request: Request, next: Next) -> Response<Body> {
     let request_id = match request.extensions().get::<RequestContext>() {
         Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
@@ -79,9 +79,12 @@ async fn with_request_id(request: Request, next: Next) -> Response<Body> {
     }
     .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let mut response = REQUEST_ID.scope(request_id.clone(), next.run(request)).await;
+    let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-request-id", value);
+        headers.insert("x-request-id", value);
     }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
 }
 

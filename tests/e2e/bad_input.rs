@@ -186,6 +186,11 @@ async fn unknown_paths_and_methods_answer_in_json(db: MySqlPool) {
     let (status, body) = send(app.request(Method::GET, "/health")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"status": "ok"}));
+    // Answers hold tokens and personal data: nobody may keep a copy.
+    let response = app.request(Method::POST, "/auth").send().await.unwrap();
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(response.headers().contains_key("x-request-id"));
 }
 
 fn urlencode(text: &str) -> String {
