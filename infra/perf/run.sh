@@ -34,6 +34,7 @@ export TOKEN
 
 api="http://127.0.0.1:$PORT/api"
 measure() { # title, wrk arguments...
+  sleep 3 # let the previous run's last requests finish
   echo; echo "== $1"; shift
   wrk -t2 -c16 -d"$DURATION" --latency "$@" | grep -E 'Requests/sec|Latency  |^ +(50|90|99)%|Non-2xx'
 }
@@ -54,5 +55,6 @@ measure "  (lists)" -s infra/perf/bearer.lua "$api/users/patient?size=10&icontai
 wait $logins
 grep -E 'Requests/sec' /tmp/qhealth-perf-logins.txt | sed 's/^/  (logins) /'
 
+sleep 3
 echo; echo "== one password hash"
 cargo run --release --quiet -p qhealth --example hash_timing
