@@ -10,7 +10,6 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
 use qhealth::auth::Passwords;
-use qhealth::error::FieldErrors;
 use qhealth::page::bump_version;
 use qhealth::users::account::{self, NewAccount, ProfileChanges};
 use qhealth::validate::{RuleResult, rules};
@@ -60,6 +59,12 @@ pub enum CreateSuperuserError {
     Other(String),
 }
 
+impl From<qhealth::ApiError> for CreateSuperuserError {
+    fn from(error: qhealth::ApiError) -> Self {
+        Self::Other(error.to_string())
+    }
+}
+
 /// Creates an active superuser with a minimal profile (name and surname); the new user's id.
 pub async fn create_superuser(
     db: &MySqlPool,
@@ -77,8 +82,7 @@ pub async fn create_superuser(
     let password = check("password", rules::password(&json!(password)))?;
     let name = check("name", rules::person_text(&json!(name)))?;
     let surname = check("surname", rules::person_text(&json!(surname)))?;
-    let password_hash =
-        passwords.hash(password).await.map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
+    let password_hash = passwords.hash(password).await?;
 
     let mut tx = db.begin().await?;
     let profile =
@@ -86,10 +90,10 @@ pub async fn create_superuser(
     let account = NewAccount { email: email.clone(), password_hash: Some(password_hash), profile };
     let user_id = match account::insert_account(&mut tx, account, now).await {
         Ok(id) => id,
-        Err(qhealth::ApiError::Invalid(errors)) if is_email_taken(&errors) => {
+        Err(qhealth::ApiError::Invalid(errors)) if errors.get("email").is_some() => {
             return Err(CreateSuperuserError::EmailTaken(email));
         }
-        Err(error) => return Err(CreateSuperuserError::Other(error.to_string())),
+        Err(error) => return Err(error.into()),
     };
     sqlx::query!(
         "UPDATE users SET is_superuser = TRUE, is_staff = TRUE, is_active = TRUE, activated_at = ?
@@ -99,11 +103,7 @@ pub async fn create_superuser(
     )
     .execute(&mut *tx)
     .await?;
-    bump_version(&mut tx, "users").await.map_err(|e| CreateSuperuserError::Other(e.to_string()))?;
+    bump_version(&mut tx, "users").await?;
     tx.commit().await?;
     Ok(user_id)
-}
-
-fn is_email_taken(errors: &FieldErrors) -> bool {
-    errors.get("email").is_some()
 }
