@@ -21,7 +21,14 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
         .merge(qhealth_auth::router())
-        .merge(qhealth_users::router());
+        .merge(qhealth_users::router())
+        .merge(qhealth_roles::router())
+        .merge(qhealth_diagnostics::router())
+        .merge(qhealth_booking_diagnostic::router())
+        .merge(qhealth_booking_doctor::router())
+        .merge(qhealth_patient_card::router())
+        .merge(qhealth_patient_recipe::router())
+        .merge(qhealth_security::router());
     qhealth::http::api(routes).with_state(state)
 }
 

@@ -17,6 +17,12 @@ pub fn clinic_today(clock: &dyn Clock, tz: Tz) -> NaiveDate {
     clock.now().with_timezone(&tz).date_naive()
 }
 
+/// A moment as the clinic's staff and patients read it, for e-mails:
+/// "Tuesday 1 December 2026, 09:00 CET".
+pub fn clinic_time_text(moment: DateTime<Utc>, tz: Tz) -> String {
+    moment.with_timezone(&tz).format("%A %-d %B %Y, %H:%M %Z").to_string()
+}
+
 /// The real time, to the microsecond the database stores.
 pub struct SystemClock;
 
@@ -55,6 +61,15 @@ impl Clock for ManualClock {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn e_mails_show_the_clinic_time() {
+        let tz = chrono_tz::Europe::Stockholm;
+        let winter = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+        assert_eq!(clinic_time_text(winter, tz), "Tuesday 1 December 2026, 09:00 CET");
+        let summer = Utc.with_ymd_and_hms(2027, 6, 1, 8, 0, 0).unwrap();
+        assert_eq!(clinic_time_text(summer, tz), "Tuesday 1 June 2027, 10:00 CEST");
+    }
 
     #[test]
     fn the_clinic_day_follows_its_time_zone() {

@@ -137,7 +137,8 @@ impl CountCache {
 }
 
 /// The select-list item that reads a collection's version in a page statement, decoded by
-/// [`Versioned`].
+/// [`Versioned`]. A list whose filters also look at other collections (bookings filtered by the
+/// patient's name) names them all: the sum of their versions changes whenever any one does.
 #[macro_export]
 macro_rules! collection_version {
     ($collection:literal) => {
@@ -145,6 +146,15 @@ macro_rules! collection_version {
             "(SELECT version FROM collection_versions WHERE name = '",
             $collection,
             "') AS collection_version"
+        )
+    };
+    ($first:literal $(, $more:literal)+) => {
+        concat!(
+            "(SELECT CAST(SUM(version) AS UNSIGNED) FROM collection_versions WHERE name IN ('",
+            $first,
+            "'",
+            $(", '", $more, "'",)+
+            ")) AS collection_version"
         )
     };
 }
@@ -313,6 +323,15 @@ mod tests {
         );
         let past_the_end = cache.total_for_page("users", String::new(), third, &empty, never).await;
         assert!(matches!(past_the_end, Err(ApiError::InvalidPage)));
+    }
+
+    #[test]
+    fn versions_of_several_collections_are_summed() {
+        assert_eq!(
+            collection_version!("booking_doctor", "users"),
+            "(SELECT CAST(SUM(version) AS UNSIGNED) FROM collection_versions \
+             WHERE name IN ('booking_doctor', 'users')) AS collection_version"
+        );
     }
 
     #[test]

@@ -6,7 +6,10 @@
 
 use std::borrow::Cow;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{
+    DateTime, Datelike, Duration, DurationRound, NaiveDate, NaiveDateTime, TimeZone, Utc,
+};
+use chrono_tz::Tz;
 use serde_json::{Map, Value};
 use unicode_normalization::UnicodeNormalization;
 
@@ -358,6 +361,75 @@ pub mod rules {
         first..=last
     }
 
+    /// A reference to another object: its id, a whole number from 1.
+    pub fn id(value: &Value) -> RuleResult<u64> {
+        value
+            .as_u64()
+            .filter(|id| *id >= 1)
+            .ok_or(Cow::Borrowed("Enter an id: a whole number from 1."))
+    }
+
+    /// Free text that must be there (not blank) and at most `max` characters long. It is kept
+    /// exactly as written: medical text has no format rules.
+    pub fn text_up_to(max: usize) -> impl Fn(&Value) -> RuleResult<String> {
+        move |value| {
+            let raw = text(value)?;
+            if raw.trim().is_empty() {
+                Err("This field may not be blank.".into())
+            } else if raw.chars().count() > max {
+                Err(format!("Use at most {max} characters.").into())
+            } else {
+                Ok(raw.to_owned())
+            }
+        }
+    }
+
+    const DATE_TIME_HELP: &str = "Enter a date and time as YYYY-MM-DDTHH:MM (seconds and a UTC \
+                                  offset are optional; without an offset it is the clinic's time).";
+
+    /// A moment: RFC 3339 with `Z` or an offset, or a local date and time (seconds optional)
+    /// read in the clinic's time zone `tz`. A local time the clocks skip (spring forward) is
+    /// refused; one they pass twice (autumn) is the first. Kept to the microsecond, as stored.
+    pub fn date_time(value: &Value, tz: Tz) -> RuleResult<DateTime<Utc>> {
+        let raw = text(value)?.trim();
+        let moment = match DateTime::parse_from_rfc3339(raw) {
+            Ok(moment) => moment.with_timezone(&Utc),
+            Err(_) => {
+                let local = [
+                    "%Y-%m-%dT%H:%M:%S%.f",
+                    "%Y-%m-%dT%H:%M",
+                    "%Y-%m-%d %H:%M:%S%.f",
+                    "%Y-%m-%d %H:%M",
+                ]
+                .iter()
+                .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
+                .ok_or(Cow::Borrowed(DATE_TIME_HELP))?;
+                tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc)).ok_or(
+                    Cow::Borrowed(
+                        "That time does not exist in the clinic's time zone (the clocks skip it).",
+                    ),
+                )?
+            }
+        };
+        if !storable_dates().contains(&moment.date_naive()) {
+            return Err(DATE_TIME_HELP.into());
+        }
+        Ok(moment.duration_trunc(Duration::microseconds(1)).unwrap_or(moment))
+    }
+
+    /// A moment after `now`: appointments are booked for the future.
+    pub fn future_date_time(
+        value: &Value,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> RuleResult<DateTime<Utc>> {
+        let moment = date_time(value, tz)?;
+        if moment <= now {
+            return Err("Choose a date and time in the future.".into());
+        }
+        Ok(moment)
+    }
+
     /// The latest date of birth of someone at least `years` old on `today`: filters on age are
     /// then plain date comparisons that can use the date-of-birth index. Absurd ages give the
     /// first storable date.
@@ -571,5 +643,59 @@ mod tests {
     fn only_objects_can_be_read() {
         assert!(Input::root(&json!([1, 2])).is_err());
         assert!(Input::root(&json!("text")).is_err());
+    }
+
+    #[test]
+    fn date_times_take_an_offset_or_the_clinic_zone() {
+        let tz = chrono_tz::Europe::Stockholm;
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            date_time(&json!("2026-12-01T09:00:00Z"), tz).unwrap(),
+            utc("2026-12-01T09:00:00Z")
+        );
+        assert_eq!(
+            date_time(&json!("2026-12-01T09:00:00+01:00"), tz).unwrap(),
+            utc("2026-12-01T08:00:00Z")
+        );
+        // Without an offset: Stockholm time (CET in winter, CEST in summer).
+        assert_eq!(date_time(&json!("2026-12-01T09:00"), tz).unwrap(), utc("2026-12-01T08:00:00Z"));
+        assert_eq!(
+            date_time(&json!("2026-07-01T09:00:30"), tz).unwrap(),
+            utc("2026-07-01T07:00:30Z")
+        );
+        // 29 March 2026, 02:30 does not exist in Stockholm; 25 October 02:30 happens twice.
+        assert!(date_time(&json!("2026-03-29T02:30"), tz).is_err());
+        assert_eq!(date_time(&json!("2026-10-25T02:30"), tz).unwrap(), utc("2026-10-25T00:30:00Z"));
+        for bad in [
+            json!("tomorrow"),
+            json!("2026-13-01T09:00"),
+            json!("2026-12-01"),
+            json!(20261201),
+            json!("0001-01-01T00:00:00Z"),
+            json!("2026-12-01T25:00"),
+        ] {
+            assert!(date_time(&bad, tz).is_err(), "{bad}");
+        }
+        let now = utc("2026-11-26T11:00:00Z");
+        assert!(
+            future_date_time(&json!("2026-11-26T11:00:00Z"), tz, now).is_err(),
+            "now is not the future"
+        );
+        assert!(future_date_time(&json!("2026-11-26T11:00:01Z"), tz, now).is_ok());
+    }
+
+    #[test]
+    fn record_text_is_kept_as_written_within_its_length() {
+        let rule = text_up_to(5);
+        assert_eq!(rule(&json!(" a\n<b")).unwrap(), " a\n<b", "spaces, lines and symbols kept");
+        assert!(rule(&json!("   ")).is_err());
+        assert!(rule(&json!("")).is_err());
+        assert!(rule(&json!("123456")).is_err());
+        assert_eq!(rule(&json!("ÅÄÖåä")).unwrap(), "ÅÄÖåä", "characters, not bytes");
+        assert!(rule(&json!(5)).is_err());
+        assert_eq!(id(&json!(7)).unwrap(), 7);
+        for bad in [json!(0), json!(-1), json!("7"), json!(1.5), json!(null)] {
+            assert!(id(&bad).is_err(), "{bad}");
+        }
     }
 }

@@ -7,5 +7,13 @@ mod harness;
 
 mod auth;
 mod bad_input;
+mod booking_diagnostic;
+mod booking_doctor;
+mod clinic_day;
+mod diagnostics;
 mod lambda;
+mod permissions;
+mod records;
+mod roles;
+mod security;
 mod users;

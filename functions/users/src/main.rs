@@ -1,1 +1,6 @@
-fn main() {}
+//! The `/api/users` Lambda function.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    qhealth::lambda::run_http(qhealth_users::router()).await
+}

@@ -8,7 +8,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::tokens::TokenType;
-use crate::access::{self, Action, Actor, Role};
+use crate::access::{self, Action, Actor, Reach, Role};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -28,6 +28,16 @@ impl Caller {
     /// See [`access::authorize`].
     pub fn authorize(&self, action: Action, owner: Option<u64>) -> Result<(), ApiError> {
         access::authorize(self.actor(), action, owner)
+    }
+
+    /// Whose objects a list for `action` may show: `Ok(None)` everyone's, `Ok(Some(id))` only
+    /// the caller's own (a patient's bookings, journal, prescriptions), or 403.
+    pub fn list_scope(&self, action: Action) -> Result<Option<u64>, ApiError> {
+        match access::reach(self.role, action) {
+            Reach::All => Ok(None),
+            Reach::Own => Ok(Some(self.user_id)),
+            Reach::None => Err(ApiError::Forbidden),
+        }
     }
 
     pub fn is_staff(&self) -> bool {

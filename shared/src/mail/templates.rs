@@ -10,19 +10,83 @@ use super::Email;
 use crate::config::Config;
 use crate::error::ApiError;
 
-/// Every e-mail QHealth sends, with what it needs to say. Only names and links: never medical
-/// content, never a password.
+/// Every e-mail QHealth sends, with what it needs to say. Only names, appointment facts and
+/// links: never medical content, never a password. Times (`when`) are already written in the
+/// clinic's time zone (see [`crate::clock::clinic_time_text`]).
 #[derive(Debug, Clone)]
 pub enum Notification {
-    Activation { name: String, token: String },
-    Welcome { name: String },
-    Recovery { name: String, token: String },
-    VerifyEmail { name: String, token: String },
-    AccountBlocked { name: String },
-    AccountUnblocked { name: String },
-    AdminGranted { name: String },
-    AdminRevoked { name: String },
-    AccountDeleted { name: String },
+    Activation {
+        name: String,
+        token: String,
+    },
+    Welcome {
+        name: String,
+    },
+    Recovery {
+        name: String,
+        token: String,
+    },
+    VerifyEmail {
+        name: String,
+        token: String,
+    },
+    AccountBlocked {
+        name: String,
+    },
+    AccountUnblocked {
+        name: String,
+    },
+    AdminGranted {
+        name: String,
+    },
+    AdminRevoked {
+        name: String,
+    },
+    AccountDeleted {
+        name: String,
+    },
+    /// A new staff member: their role, and the activation link where they choose a password.
+    StaffWelcome {
+        name: String,
+        role: String,
+        specialty: Option<String>,
+        token: String,
+    },
+    DoctorUnavailable {
+        name: String,
+    },
+    DoctorAvailable {
+        name: String,
+    },
+    /// Staff gave the booking a time (on booking, or later on the patient's request).
+    DiagnosticBookedByStaff {
+        name: String,
+        modality: String,
+        when: String,
+    },
+    /// The patient asked for it; the clinic will set a time.
+    DiagnosticBookedByPatient {
+        name: String,
+        modality: String,
+    },
+    VisitBooked {
+        name: String,
+        doctor: String,
+        specialty: String,
+        when: String,
+    },
+    VisitCancelled {
+        name: String,
+        doctor: String,
+        specialty: String,
+        when: String,
+    },
+    JournalEntryAdded {
+        name: String,
+    },
+    PrescriptionAdded {
+        name: String,
+    },
 }
 
 impl Notification {
@@ -38,6 +102,15 @@ impl Notification {
             Self::AdminGranted { .. } => "admin_granted",
             Self::AdminRevoked { .. } => "admin_revoked",
             Self::AccountDeleted { .. } => "account_deleted",
+            Self::StaffWelcome { .. } => "staff_welcome",
+            Self::DoctorUnavailable { .. } => "doctor_unavailable",
+            Self::DoctorAvailable { .. } => "doctor_available",
+            Self::DiagnosticBookedByStaff { .. } => "diagnostic_booked_by_staff",
+            Self::DiagnosticBookedByPatient { .. } => "diagnostic_booked_by_patient",
+            Self::VisitBooked { .. } => "visit_booked",
+            Self::VisitCancelled { .. } => "visit_cancelled",
+            Self::JournalEntryAdded { .. } => "journal_entry_added",
+            Self::PrescriptionAdded { .. } => "prescription_added",
         }
     }
 
@@ -52,6 +125,15 @@ impl Notification {
             Self::AdminGranted { .. } => "You are now a QHealth administrator",
             Self::AdminRevoked { .. } => "Your QHealth administrator rights have ended",
             Self::AccountDeleted { .. } => "Your QHealth account has been deleted",
+            Self::StaffWelcome { .. } => "Your QHealth staff account",
+            Self::DoctorUnavailable { .. } => "You are no longer available for booking",
+            Self::DoctorAvailable { .. } => "You are available for booking again",
+            Self::DiagnosticBookedByStaff { .. } => "Your diagnostic appointment",
+            Self::DiagnosticBookedByPatient { .. } => "We have received your diagnostic request",
+            Self::VisitBooked { .. } => "Your doctor's appointment is booked",
+            Self::VisitCancelled { .. } => "Your doctor's appointment is cancelled",
+            Self::JournalEntryAdded { .. } => "A new entry in your medical journal",
+            Self::PrescriptionAdded { .. } => "A new prescription for you",
         }
     }
 
@@ -65,14 +147,39 @@ impl Notification {
             | Self::AccountUnblocked { name }
             | Self::AdminGranted { name }
             | Self::AdminRevoked { name }
-            | Self::AccountDeleted { name } => name,
+            | Self::AccountDeleted { name }
+            | Self::StaffWelcome { name, .. }
+            | Self::DoctorUnavailable { name }
+            | Self::DoctorAvailable { name }
+            | Self::DiagnosticBookedByStaff { name, .. }
+            | Self::DiagnosticBookedByPatient { name, .. }
+            | Self::VisitBooked { name, .. }
+            | Self::VisitCancelled { name, .. }
+            | Self::JournalEntryAdded { name }
+            | Self::PrescriptionAdded { name } => name,
+        }
+    }
+
+    /// The facts a template shows besides the name and the link.
+    fn details(&self) -> Value {
+        match self {
+            Self::StaffWelcome { role, specialty, .. } => context! { role, specialty },
+            Self::DiagnosticBookedByStaff { modality, when, .. } => context! { modality, when },
+            Self::DiagnosticBookedByPatient { modality, .. } => context! { modality },
+            Self::VisitBooked { doctor, specialty, when, .. }
+            | Self::VisitCancelled { doctor, specialty, when, .. } => {
+                context! { doctor, specialty, when }
+            }
+            _ => context! {},
         }
     }
 
     /// The SPA page the message links to, if any.
     fn link(&self, app_url: &str) -> Option<String> {
         match self {
-            Self::Activation { token, .. } => Some(format!("{app_url}/auth/activate/{token}")),
+            Self::Activation { token, .. } | Self::StaffWelcome { token, .. } => {
+                Some(format!("{app_url}/auth/activate/{token}"))
+            }
             Self::Recovery { token, .. } => {
                 Some(format!("{app_url}/auth/recovery_password/{token}"))
             }
@@ -104,6 +211,15 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin_granted",
     "admin_revoked",
     "account_deleted",
+    "staff_welcome",
+    "doctor_unavailable",
+    "doctor_available",
+    "diagnostic_booked_by_staff",
+    "diagnostic_booked_by_patient",
+    "visit_booked",
+    "visit_cancelled",
+    "journal_entry_added",
+    "prescription_added",
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -127,6 +243,7 @@ pub fn render(config: &Config, to: &str, notification: &Notification) -> Result<
         link => notification.link(&config.app_url).map(Value::from_safe_string),
         app_url => &config.app_url,
         subject => notification.subject(),
+        details => notification.details(),
     };
     let render_one = |extension: &str| {
         ENVIRONMENT
@@ -163,7 +280,35 @@ mod tests {
             Notification::AccountUnblocked { name: name.clone() },
             Notification::AdminGranted { name: name.clone() },
             Notification::AdminRevoked { name: name.clone() },
-            Notification::AccountDeleted { name },
+            Notification::AccountDeleted { name: name.clone() },
+            Notification::StaffWelcome {
+                name: name.clone(),
+                role: "doctor".into(),
+                specialty: Some("Cardiology".into()),
+                token: "TOKEN123".into(),
+            },
+            Notification::DoctorUnavailable { name: name.clone() },
+            Notification::DoctorAvailable { name: name.clone() },
+            Notification::DiagnosticBookedByStaff {
+                name: name.clone(),
+                modality: "MRI".into(),
+                when: "Tuesday 1 December 2026, 09:00 CET".into(),
+            },
+            Notification::DiagnosticBookedByPatient { name: name.clone(), modality: "MRI".into() },
+            Notification::VisitBooked {
+                name: name.clone(),
+                doctor: "Karin Berg".into(),
+                specialty: "Cardiology".into(),
+                when: "Tuesday 1 December 2026, 09:00 CET".into(),
+            },
+            Notification::VisitCancelled {
+                name: name.clone(),
+                doctor: "Karin Berg".into(),
+                specialty: "Cardiology".into(),
+                when: "Tuesday 1 December 2026, 09:00 CET".into(),
+            },
+            Notification::JournalEntryAdded { name: name.clone() },
+            Notification::PrescriptionAdded { name },
         ]
     }
 
@@ -210,6 +355,33 @@ mod tests {
         )
         .unwrap();
         assert!(email.text.contains("https://clinic.example/users/verify_email/abc"));
+    }
+
+    #[test]
+    fn appointments_show_their_facts_and_the_cancellation_rule() {
+        let when = "Tuesday 1 December 2026, 09:00 CET";
+        for notification in every_notification("Eva") {
+            let email = render(&config(), "a@example.com", &notification).unwrap();
+            match notification.kind() {
+                "visit_booked" => {
+                    for part in [&email.text, &email.html] {
+                        assert!(part.contains("Karin Berg") && part.contains("Cardiology"));
+                        assert!(part.contains(when) && part.contains("24 hours"), "{part}");
+                    }
+                }
+                "visit_cancelled" | "diagnostic_booked_by_staff" => {
+                    assert!(email.text.contains(when) && email.html.contains(when));
+                }
+                "diagnostic_booked_by_patient" => {
+                    assert!(email.text.contains("MRI") && !email.text.contains(when));
+                }
+                "staff_welcome" => {
+                    assert!(email.text.contains("doctor") && email.text.contains("Cardiology"));
+                    assert!(!email.text.to_lowercase().contains("your password is"));
+                }
+                _ => {}
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use sqlx::{MySqlPool, QueryBuilder};
 
 use crate::access::{Role, TargetAccount};
 use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::validate::rules::age_on;
 
 /// Every user and profile column (and the staff role), for [`UserRow`]; a literal, so that
@@ -191,6 +192,19 @@ pub async fn find(
         .bind(id)
         .fetch_optional(executor)
         .await
+}
+
+/// The patient a booking or record names in its `field` (`user_id`): a 400 naming that field
+/// when the id is not a patient's, as API.md asks of references to the wrong kind of user.
+pub async fn find_patient(
+    executor: impl sqlx::MySqlExecutor<'_>,
+    id: u64,
+    field: &str,
+) -> Result<UserRow, ApiError> {
+    match find(executor, id).await? {
+        Some(user) if user.is_patient() => Ok(user),
+        _ => Err(ApiError::field(field, "Choose a patient: there is no patient with this id.")),
+    }
 }
 
 /// One user, locked until the transaction ends: read this before changing an account.
