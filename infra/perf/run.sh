@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load measurements for docs/PERFORMANCE.md: the release gateway against a clinic of 10,000
-# patients (infra/perf/seed.sql) on MariaDB/MySQL at 127.0.0.1:3306, driven by wrk.
+# patients, 10,000 doctor visits and 5,000 diagnostic bookings (infra/perf/seed.sql) on MariaDB/MySQL at 127.0.0.1:3306, driven by wrk.
 #
 #   infra/perf/run.sh            # every measurement
 #   DURATION=30s infra/perf/run.sh
@@ -39,13 +39,36 @@ measure() { # title, wrk arguments...
   wrk -t2 -c16 -d"$DURATION" --latency "$@" | grep -E 'Requests/sec|Latency  |^ +(50|90|99)%|Non-2xx'
 }
 
+get() { curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$api/$1"; }
+executed() {
+  mysql -h127.0.0.1 -uroot -N -e "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'" | cut -f2
+}
+# SQL statements one request runs: the server's prepared-statement executions over 100 requests.
+statements_per_request() { # path
+  local before after
+  before=$(executed)
+  for _ in $(seq 100); do get "$1"; done
+  after=$(executed)
+  printf '  %-48s %s statements per request\n' "$1" \
+    "$(python3 -c "print(($after - $before) / 100)")"
+}
+
 # Warm the statement caches and the totals once; a running system has them warm too.
-curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$api/users?size=25"
-curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$api/users/patient?size=10&icontains_city=a"
+lists=("users?size=25" "users/patient?size=10&icontains_city=a" "booking_doctor?size=25"
+       "booking_doctor?size=5" "booking_doctor?size=25&specialty=cardio&status=booked"
+       "diagnostics?size=25" "booking_diagnostic?size=25")
+for path in "${lists[@]}"; do get "$path"; done
+echo; echo "== SQL statements per list request"
+for path in "${lists[@]}"; do statements_per_request "$path"; done
 
 measure "GET /api/users?size=25" -s infra/perf/bearer.lua "$api/users?size=25"
 measure "GET /api/users/patient?size=10&icontains_city=a" -s infra/perf/bearer.lua \
   "$api/users/patient?size=10&icontains_city=a"
+measure "GET /api/booking_doctor?size=25" -s infra/perf/bearer.lua "$api/booking_doctor?size=25"
+measure "GET /api/booking_doctor?size=25&specialty=cardio&status=booked" -s infra/perf/bearer.lua \
+  "$api/booking_doctor?size=25&specialty=cardio&status=booked"
+measure "GET /api/diagnostics?size=25" -s infra/perf/bearer.lua "$api/diagnostics?size=25"
+measure "GET /api/booking_diagnostic?size=25" -s infra/perf/bearer.lua "$api/booking_diagnostic?size=25"
 measure "POST /api/auth (argon2id verify per request)" -s infra/perf/login.lua "$api/auth"
 
 echo; echo "== GET /api/users/patient?size=10&icontains_city=a while 4 clients keep signing in"

@@ -36,3 +36,31 @@ FROM numbers JOIN users u ON u.email = CONCAT('person', n, '@perf.test')
 WHERE n > 10000;
 
 UPDATE collection_versions SET version = version + 1 WHERE name = 'users';
+
+-- The clinic's work: 30 modalities, 5,000 diagnostic bookings and 10,000 doctor visits (one per
+-- patient, spread over the 100 doctors an hour apart; every seventh cancelled).
+INSERT INTO diagnostics (modality, created_at, updated_at)
+SELECT CONCAT(ELT(1 + (n - 1) % 6, 'MRI', 'CT', 'X-ray', 'Ultrasound', 'ECG', 'Mammography'), ' ',
+              ELT(1 + (n - 1) DIV 6, 'head', 'chest', 'abdomen', 'spine', 'knee')), @now, @now
+FROM numbers WHERE n <= 30;
+
+INSERT INTO diagnostic_bookings (user_id, diagnostic_id, booked_by_id, date_time, created_at, updated_at)
+SELECT u.id, d.id, u.id, IF(n % 2 = 0, DATE_ADD('2027-01-04 08:00:00', INTERVAL n HOUR), NULL), @now, @now
+FROM numbers
+JOIN users u ON u.email = CONCAT('person', n, '@perf.test')
+JOIN diagnostics d ON d.id = (SELECT MIN(id) FROM diagnostics) + n % 30
+WHERE n <= 5000;
+
+CREATE TEMPORARY TABLE doctors (k INT NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id BIGINT UNSIGNED NOT NULL);
+INSERT INTO doctors (user_id) SELECT user_id FROM roles WHERE role = 'doctor' ORDER BY user_id;
+
+INSERT INTO doctor_visits (user_id, doctor_id, status, date_time, created_at, updated_at)
+SELECT u.id, d.user_id, IF(n % 7 = 0, 'cancelled', 'booked'),
+       DATE_ADD('2027-01-04 08:00:00', INTERVAL n HOUR), @now, @now
+FROM numbers
+JOIN users u ON u.email = CONCAT('person', n, '@perf.test')
+JOIN doctors d ON d.k = 1 + n % 100
+WHERE n <= 10000;
+
+UPDATE collection_versions SET version = version + 1
+WHERE name IN ('diagnostics', 'booking_diagnostic', 'booking_doctor');

@@ -229,3 +229,138 @@ async fn extreme_query_values_are_answered_sensibly(db: MySqlPool) {
     let (_, page) = app.get(&root, "/users?max_age=4294967295").await;
     assert_eq!(page["total_items"], 1, "everyone with a date of birth is younger");
 }
+
+/// Every clinic endpoint that takes a body, an id or a filter, with ids of real objects (so
+/// the body, not a missing object, decides the answer).
+fn clinic_endpoints(objects: &ClinicObjects) -> Vec<(Method, String)> {
+    let ClinicObjects { diagnostic, booking, visit, journal, prescription, role } = objects;
+    vec![
+        (Method::POST, "/roles".into()),
+        (Method::PATCH, format!("/roles/block_staff_doctor/{role}")),
+        (Method::POST, "/diagnostics".into()),
+        (Method::PATCH, format!("/diagnostics/{diagnostic}")),
+        (Method::POST, "/booking_diagnostic".into()),
+        (Method::PATCH, format!("/booking_diagnostic/{booking}")),
+        (Method::POST, "/booking_doctor".into()),
+        (Method::PATCH, format!("/booking_doctor/cancelled/{visit}")),
+        (Method::POST, "/patient_card".into()),
+        (Method::POST, "/patient_recipe".into()),
+        (Method::GET, format!("/patient_card/{journal}abc")),
+        (Method::GET, format!("/patient_recipe/{prescription}%00")),
+        (Method::DELETE, "/security/-1".into()),
+        (Method::GET, "/booking_doctor/99999999999999999999999".into()),
+    ]
+}
+
+struct ClinicObjects {
+    diagnostic: u64,
+    booking: u64,
+    visit: u64,
+    journal: u64,
+    prescription: u64,
+    role: u64,
+}
+
+fn bad_clinic_bodies() -> Vec<Value> {
+    let wrong_types = json!({"user_id": "1", "doctor_id": [1], "diagnostics_id": {"id": 1},
+        "date_time": 20261201, "modality": 7, "diagnosis": false, "description": [],
+        "planning": {}, "recipe": 1.5, "role": 3, "specialty": [], "user": "x"});
+    let extremes = json!({"user_id": 1e300, "doctor_id": -1, "diagnostics_id": 18446744073709551615u64,
+        "date_time": huge(), "modality": huge(), "diagnosis": huge(), "recipe": huge(),
+        "role": huge(), "specialty": huge(), "user": {"email": huge(), "profile": {"name": huge()}}});
+    let injection = json!({"user_id": INJECTION, "doctor_id": INJECTION, "diagnostics_id": INJECTION,
+        "date_time": INJECTION, "modality": INJECTION, "role": INJECTION});
+    let mut bodies = vec![json!([1]), json!("text"), json!(null), wrong_types, extremes, injection];
+    for date_time in [
+        "",
+        "2026-02-30T09:00",
+        "2026-12-01T24:00",
+        "2026-12-01T09:00+25:00",
+        "+275760-09-13T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "2026-11-26T10:59:59Z",
+        "9999-12-31T23:59:59.999999999-14:00",
+        "2026-11-01T09:00:00.1234567891234Z",
+    ] {
+        bodies.push(
+            json!({"user_id": 1, "doctor_id": 1, "diagnostics_id": 1, "date_time": date_time}),
+        );
+    }
+    bodies
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn no_clinic_input_makes_the_server_fail(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let doctor = app.staff("doctor@clinic.test", qhealth::access::Role::Doctor).await;
+    let eva = app.patient("eva@clinic.test").await;
+    let created = |(status, body): (StatusCode, Value)| {
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_u64().unwrap()
+    };
+    let post =
+        |path: &'static str, body: Value| send(app.as_user(&root, Method::POST, path).json(&body));
+    let diagnostic = created(post("/diagnostics", json!({"modality": "MRI"})).await);
+    let booking =
+        json!({"user_id": eva.id, "diagnostics_id": diagnostic, "date_time": "2026-12-01T09:00"});
+    let booking = created(post("/booking_diagnostic", booking).await);
+    let visit = json!({"user_id": eva.id, "doctor_id": doctor.id, "date_time": "2026-12-01T09:00"});
+    let visit = created(post("/booking_doctor", visit).await);
+    let entry = json!({"user_id": eva.id, "diagnosis": "X", "description": "X", "planning": "X"});
+    let journal = created(post("/patient_card", entry).await);
+    let recipe = json!({"user_id": eva.id, "recipe": "X", "description": "X"});
+    let prescription = created(post("/patient_recipe", recipe).await);
+    let role = sqlx::query_scalar("SELECT id FROM roles").fetch_one(&app.db).await.unwrap();
+    let objects = ClinicObjects { diagnostic, booking, visit, journal, prescription, role };
+    let tables = "SELECT (SELECT COUNT(*) FROM diagnostics) + (SELECT COUNT(*) FROM roles) \
+        + (SELECT COUNT(*) FROM diagnostic_bookings) + (SELECT COUNT(*) FROM doctor_visits) \
+        + (SELECT COUNT(*) FROM patient_cards) + (SELECT COUNT(*) FROM patient_recipes)";
+    let before = count(&app.db, tables).await;
+
+    for (method, path) in clinic_endpoints(&objects) {
+        for (n, body) in bad_clinic_bodies().into_iter().enumerate() {
+            let (status, answer) =
+                send(app.as_user(&root, method.clone(), &path).json(&body)).await;
+            let cancels = path.starts_with("/booking_doctor/cancelled") || path.contains("block");
+            assert!(
+                status.is_client_error() || (cancels && status.is_success()),
+                "{method} {path} with body #{n} answered {status}: {answer}"
+            );
+            if status.is_client_error() {
+                assert!(answer["detail"].is_string(), "{method} {path} #{n}: {answer}");
+            }
+        }
+    }
+    assert_eq!(count(&app.db, tables).await, before, "nothing was stored from bad input");
+
+    for list in [
+        "/roles",
+        "/roles/doctor_list",
+        "/diagnostics",
+        "/booking_diagnostic",
+        "/booking_doctor",
+        "/patient_card",
+        "/patient_recipe",
+        "/security",
+    ] {
+        for query in ["order=name", "order=%00", "size=0", "page=-1", "status=maybe", "success=2"] {
+            let (status, answer) = app.get(&root, &format!("{list}?{query}")).await;
+            let ignored = status == StatusCode::OK; // a filter this list does not have
+            assert!(
+                status == StatusCode::BAD_REQUEST || ignored,
+                "{list}?{query}: {status} {answer}"
+            );
+        }
+        if list == "/security" {
+            continue; // no text filters
+        }
+        let query = format!(
+            "modality={0}&patient_name={0}&icontains_name={0}&specialty={0}",
+            urlencode(INJECTION)
+        );
+        let (status, answer) = app.get(&root, &format!("{list}?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{list}: {answer}");
+        assert_eq!(answer["total_items"], 0, "{list}: {answer}");
+    }
+}
