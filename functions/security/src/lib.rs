@@ -1,8 +1,210 @@
-//! `/api/security`: login history (API.md).
+//! `/api/security`: the login history staff review (API.md, "Login history"). Every login
+//! attempt, successful or not, is written by `/api/auth`; here it is listed and pruned.
 
-use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use qhealth::AppState;
+use qhealth::access::Action;
+use qhealth::auth::Caller;
+use qhealth::collection_version;
+use qhealth::error::{ApiError, ApiResult, FieldErrors};
+use qhealth::http::{PathId, QueryParams};
+use qhealth::page::{Page, PageRequest, Versioned, bump_version, filters};
+use serde::Serialize;
+use sqlx::{MySql, MySqlPool, QueryBuilder};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/security", get(list_attempts))
+        .route("/security/{id}", delete(delete_attempt))
+}
+
+/// One login attempt, as API.md shows it (`timestamp` is when it was made).
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct LoginAttempt {
+    pub id: u64,
+    pub email: String,
+    pub ip_address: String,
+    #[serde(rename = "timestamp")]
+    pub attempted_at: DateTime<Utc>,
+    pub success: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The orders the list accepts. Ties are broken by id in the same direction, so pages are
+/// stable and each order is a walk along one index (`success` and `created_at` are indexed;
+/// InnoDB keeps the id in every index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Id,
+    IdDescending,
+    Success,
+    SuccessDescending,
+    CreatedAt,
+    CreatedAtDescending,
+}
+
+impl Order {
+    const NAMES: [&'static str; 6] =
+        ["id", "-id", "success", "-success", "created_at", "-created_at"];
+
+    fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
+        match filters::one_of(query, "order", &Self::NAMES, errors) {
+            Some("-id") => Self::IdDescending,
+            Some("success") => Self::Success,
+            Some("-success") => Self::SuccessDescending,
+            Some("created_at") => Self::CreatedAt,
+            Some("-created_at") => Self::CreatedAtDescending,
+            _ => Self::Id,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Id => " ORDER BY id",
+            Self::IdDescending => " ORDER BY id DESC",
+            Self::Success => " ORDER BY success, id",
+            Self::SuccessDescending => " ORDER BY success DESC, id DESC",
+            Self::CreatedAt => " ORDER BY created_at, id",
+            Self::CreatedAtDescending => " ORDER BY created_at DESC, id DESC",
+        }
+    }
+}
+
+/// The list's one filter: `success`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LoginHistoryFilter {
+    success: Option<bool>,
+}
+
+impl LoginHistoryFilter {
+    fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
+        Self { success: filters::boolean(query, "success", errors) }
+    }
+
+    /// Identifies the filter for cached totals (the order does not change a total).
+    fn cache_key(&self) -> String {
+        format!("{self:?}")
+    }
+
+    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
+        if let Some(success) = self.success {
+            query.push(" WHERE success = ").push_bind(success);
+        }
+    }
+
+    async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM login_attempts");
+        self.push_conditions(&mut query);
+        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+
+    async fn page(
+        &self,
+        db: &MySqlPool,
+        order: Order,
+        request: PageRequest,
+    ) -> Result<Vec<Versioned<LoginAttempt>>, sqlx::Error> {
+        let mut query = QueryBuilder::new(concat!(
+            "SELECT id, email, ip_address, attempted_at, success, created_at, updated_at, ",
+            collection_version!("security"),
+            " FROM login_attempts"
+        ));
+        self.push_conditions(&mut query);
+        query.push(order.sql());
+        query.push(" LIMIT ").push_bind(request.limit());
+        query.push(" OFFSET ").push_bind(request.offset());
+        query.build_query_as().fetch_all(db).await
+    }
+}
+
+async fn list_attempts(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: QueryParams,
+) -> ApiResult<Json<Page<LoginAttempt>>> {
+    caller.authorize(Action::ListLoginHistory, None)?;
+    let mut errors = FieldErrors::new();
+    let request = PageRequest::from_query(&query, &mut errors);
+    let filter = LoginHistoryFilter::from_query(&query, &mut errors);
+    let order = Order::from_query(&query, &mut errors);
+    errors.into_result()?;
+    let rows = filter.page(&state.db, order, request).await?;
+    let count = || filter.count(&state.db);
+    let total =
+        state.counts.total_for_page("security", filter.cache_key(), request, &rows, count).await?;
+    let data = rows.into_iter().map(|versioned| versioned.row).collect();
+    Ok(Json(Page::new(request, total, data)))
+}
+
+async fn delete_attempt(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> ApiResult<StatusCode> {
+    caller.authorize(Action::DeleteLoginHistory, None)?;
+    let mut tx = state.db.begin().await?;
+    let deleted = sqlx::query!("DELETE FROM login_attempts WHERE id = ?", id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if deleted == 0 {
+        return Err(ApiError::NotFound);
+    }
+    bump_version(&mut tx, "security").await?;
+    tx.commit().await?;
+    tracing::info!(login_attempt_id = id, by = caller.user_id, "login attempt deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str) -> Result<(LoginHistoryFilter, Order), FieldErrors> {
+        let query = QueryParams::parse(query);
+        let mut errors = FieldErrors::new();
+        let parsed = (
+            LoginHistoryFilter::from_query(&query, &mut errors),
+            Order::from_query(&query, &mut errors),
+        );
+        if errors.is_empty() { Ok(parsed) } else { Err(errors) }
+    }
+
+    #[test]
+    fn every_listed_order_is_accepted_and_ends_on_the_id() {
+        for name in Order::NAMES {
+            let (_, order) = parse(&format!("order={name}")).unwrap();
+            assert!(order.sql().ends_with("id") || order.sql().ends_with("id DESC"), "{name}");
+        }
+        assert_eq!(parse("").unwrap().1, Order::Id);
+        assert_eq!(parse("order=-success").unwrap().1, Order::SuccessDescending);
+    }
+
+    #[test]
+    fn malformed_values_name_their_parameter() {
+        for (query, name) in [
+            ("order=timestamp", "order"),
+            ("order=email", "order"),
+            ("success=maybe", "success"),
+            ("success=yes", "success"),
+        ] {
+            assert!(parse(query).unwrap_err().get(name).is_some(), "{query}");
+        }
+        assert_eq!(parse("success=false").unwrap().0.success, Some(false));
+    }
+
+    #[test]
+    fn the_filter_is_bound_not_written_into_the_sql() {
+        let (filter, _) = parse("success=true").unwrap();
+        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM login_attempts");
+        filter.push_conditions(&mut query);
+        assert_eq!(query.sql().as_str(), "SELECT 1 FROM login_attempts WHERE success = ?");
+        assert_ne!(filter.cache_key(), parse("success=false").unwrap().0.cache_key());
+    }
 }

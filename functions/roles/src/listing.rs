@@ -1,0 +1,202 @@
+//! Reading staff members: a roles row with its user, one at a time or a page at a time, and the
+//! filters of the staff and doctor lists (API.md, "Roles").
+
+use qhealth::error::FieldErrors;
+use qhealth::http::QueryParams;
+use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
+use qhealth::users::UserRow;
+use qhealth::{collection_version, user_columns, user_tables};
+use sqlx::{MySql, MySqlPool, QueryBuilder};
+
+/// The roles row's own columns, beside [`user_columns!`] (whose `r` is that row).
+macro_rules! role_columns {
+    () => {
+        "r.id AS role_id, r.role AS role_name, r.specialty, r.is_available_for_booking"
+    };
+}
+
+/// A staff member: their roles row and their user.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoleRow {
+    pub role_id: u64,
+    pub role_name: String,
+    pub specialty: Option<String>,
+    pub is_available_for_booking: bool,
+    #[sqlx(flatten)]
+    pub user: UserRow,
+}
+
+impl RoleRow {
+    pub fn is_doctor(&self) -> bool {
+        self.role_name == "doctor"
+    }
+}
+
+/// One staff member by roles row id, if there is one.
+pub async fn find(db: &MySqlPool, role_id: u64) -> Result<Option<RoleRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        role_columns!(),
+        ", ",
+        user_columns!(),
+        " ",
+        user_tables!(),
+        " WHERE r.id = ?"
+    ))
+    .bind(role_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The orders the lists accept: by roles row id, either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    #[default]
+    Id,
+    IdDescending,
+}
+
+impl Order {
+    fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
+        match filters::one_of(query, "order", &["id", "-id"], errors) {
+            Some("-id") => Self::IdDescending,
+            _ => Self::Id,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Id => " ORDER BY r.id",
+            Self::IdDescending => " ORDER BY r.id DESC",
+        }
+    }
+}
+
+/// The filters of `GET /roles` and `GET /roles/doctor_list`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RoleFilter {
+    doctors_only: bool,
+    role: Option<String>,
+    specialty: Option<String>,
+    name: Option<String>,
+    surname: Option<String>,
+}
+
+impl RoleFilter {
+    /// The filter and the order a query asks for; malformed values are noted in `errors`.
+    pub fn from_query(
+        query: &QueryParams,
+        doctors_only: bool,
+        errors: &mut FieldErrors,
+    ) -> (Self, Order) {
+        let filter = Self {
+            doctors_only,
+            role: filters::text(query, "icontains_role"),
+            specialty: filters::text(query, "icontains_specialty"),
+            name: filters::text(query, "icontains_name"),
+            surname: filters::text(query, "icontains_surname"),
+        };
+        (filter, Order::from_query(query, errors))
+    }
+
+    /// Identifies the filter for cached totals (the order does not change a total).
+    pub fn cache_key(&self) -> String {
+        format!("{self:?}")
+    }
+
+    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
+        query.push(" WHERE r.id IS NOT NULL");
+        if self.doctors_only {
+            query.push(" AND r.role = 'doctor'");
+        }
+        let contains = [
+            ("r.role", &self.role),
+            ("r.specialty", &self.specialty),
+            ("p.name", &self.name),
+            ("p.surname", &self.surname),
+        ];
+        for (column, text) in contains {
+            if let Some(text) = text {
+                query.push(" AND ").push(column).push(" LIKE ");
+                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
+            }
+        }
+    }
+
+    pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+        let mut query = QueryBuilder::new(concat!("SELECT COUNT(*) ", user_tables!()));
+        self.push_conditions(&mut query);
+        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+
+    /// One page, each row with the version of the `users` collection: staff members come and
+    /// go with their accounts, and the name filters read profiles.
+    pub async fn page(
+        &self,
+        db: &MySqlPool,
+        order: Order,
+        request: PageRequest,
+    ) -> Result<Vec<Versioned<RoleRow>>, sqlx::Error> {
+        let mut query = QueryBuilder::new(concat!(
+            "SELECT ",
+            role_columns!(),
+            ", ",
+            user_columns!(),
+            ", ",
+            collection_version!("users"),
+            " ",
+            user_tables!()
+        ));
+        self.push_conditions(&mut query);
+        query.push(order.sql());
+        query.push(" LIMIT ").push_bind(request.limit());
+        query.push(" OFFSET ").push_bind(request.offset());
+        query.build_query_as().fetch_all(db).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str, doctors_only: bool) -> Result<(RoleFilter, Order), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let parsed = RoleFilter::from_query(&QueryParams::parse(query), doctors_only, &mut errors);
+        if errors.is_empty() { Ok(parsed) } else { Err(errors) }
+    }
+
+    #[test]
+    fn only_the_two_id_orders_are_accepted() {
+        assert_eq!(parse("", false).unwrap().1, Order::Id);
+        assert_eq!(parse("order=id", false).unwrap().1, Order::Id);
+        assert_eq!(parse("order=-id", false).unwrap().1, Order::IdDescending);
+        for bad in ["order=name", "order=ID", "order=--id"] {
+            assert!(parse(bad, false).unwrap_err().get("order").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_filter_adds_a_bound_condition_and_no_user_text() {
+        let (filter, _) = parse(
+            "icontains_role=d'oc&icontains_specialty=card&icontains_name=a&icontains_surname=b",
+            true,
+        )
+        .unwrap();
+        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM x");
+        filter.push_conditions(&mut query);
+        let sql = query.sql().as_str().to_owned();
+        assert!(!sql.contains("d'oc"), "user text never enters the SQL: {sql}");
+        assert_eq!(sql.matches('?').count(), 4, "{sql}");
+        assert!(sql.contains("r.role = 'doctor'"), "{sql}");
+    }
+
+    #[test]
+    fn the_two_lists_never_share_a_cached_total() {
+        let (staff, _) = parse("icontains_name=a", false).unwrap();
+        let (doctors, _) = parse("icontains_name=a", true).unwrap();
+        assert_ne!(staff.cache_key(), doctors.cache_key());
+        let (ordered, _) = parse("icontains_name=a&order=-id", false).unwrap();
+        assert_eq!(staff.cache_key(), ordered.cache_key(), "the order does not change a total");
+    }
+}
