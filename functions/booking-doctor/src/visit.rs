@@ -1,0 +1,128 @@
+//! The visit read model: one row joins the visit with its doctor's roles row and profile, so the
+//! `doctor` sub-object needs no statement of its own; the patient is embedded as a full User.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::MySqlExecutor;
+
+use qhealth::users::{User, UserRow, Viewer};
+
+/// The columns of [`VisitRow`]; a literal, so that statements can be composed with `concat!`.
+macro_rules! visit_columns {
+    () => {
+        "v.id, v.user_id, v.doctor_id, v.status, v.is_active, v.date_time, v.created_at, \
+         v.updated_at, dr.specialty AS doctor_specialty, dp.name AS doctor_name, \
+         dp.surname AS doctor_surname"
+    };
+}
+
+/// The tables behind [`visit_columns!`]: the visit `v`, its doctor's profile `dp` and roles row
+/// `dr` (left joined: the visit stays readable even if the doctor's role were ever removed).
+macro_rules! visit_tables {
+    () => {
+        "FROM doctor_visits v JOIN profiles dp ON dp.user_id = v.doctor_id \
+         LEFT JOIN roles dr ON dr.user_id = v.doctor_id"
+    };
+}
+
+pub(crate) use {visit_columns, visit_tables};
+
+/// The stored statuses; `is_active` follows `status` in the schema.
+pub const BOOKED: &str = "booked";
+pub const CANCELLED: &str = "cancelled";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VisitRow {
+    pub id: u64,
+    /// The patient.
+    pub user_id: u64,
+    /// The doctor's user id.
+    pub doctor_id: u64,
+    pub status: String,
+    pub is_active: bool,
+    pub date_time: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub doctor_specialty: Option<String>,
+    pub doctor_name: String,
+    pub doctor_surname: String,
+}
+
+/// The visit as API.md shows it.
+#[derive(Debug, Serialize)]
+pub struct Visit {
+    pub id: u64,
+    pub user: User,
+    pub doctor: Doctor,
+    pub status: String,
+    pub is_active: bool,
+    pub date_time: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `id` is the doctor's user id, as in v1, not the roles row's.
+#[derive(Debug, Serialize)]
+pub struct Doctor {
+    pub id: u64,
+    pub specialty: Option<String>,
+    pub name: String,
+    pub surname: String,
+}
+
+impl VisitRow {
+    /// "Karin Berg", as the e-mails name the doctor.
+    pub fn doctor_full_name(&self) -> String {
+        format!("{} {}", self.doctor_name, self.doctor_surname)
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.status == CANCELLED
+    }
+
+    /// The visit with its `patient` (the user `user_id` names), as `viewer` may see them.
+    pub fn view(self, patient: UserRow, viewer: Viewer, today: NaiveDate) -> Visit {
+        Visit {
+            id: self.id,
+            user: patient.view(viewer, today),
+            doctor: Doctor {
+                id: self.doctor_id,
+                specialty: self.doctor_specialty,
+                name: self.doctor_name,
+                surname: self.doctor_surname,
+            },
+            status: self.status,
+            is_active: self.is_active,
+            date_time: self.date_time,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// One visit, if it exists.
+pub async fn find(
+    executor: impl MySqlExecutor<'_>,
+    id: u64,
+) -> Result<Option<VisitRow>, sqlx::Error> {
+    sqlx::query_as(concat!("SELECT ", visit_columns!(), " ", visit_tables!(), " WHERE v.id = ?"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await
+}
+
+/// One visit, its row locked until the transaction ends: read this before changing a visit.
+/// Only the visit is locked (`FOR UPDATE` would also lock the doctor's rows, which bookings lock
+/// first: taking them here in the other order could deadlock), so the lock is its own statement.
+pub async fn find_for_update(
+    conn: &mut sqlx::MySqlConnection,
+    id: u64,
+) -> Result<Option<VisitRow>, sqlx::Error> {
+    let exists = sqlx::query_scalar!("SELECT id FROM doctor_visits WHERE id = ? FOR UPDATE", id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match exists {
+        Some(_) => find(conn, id).await,
+        None => Ok(None),
+    }
+}
