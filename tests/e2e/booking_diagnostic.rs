@@ -550,3 +550,24 @@ async fn a_deleted_booker_leaves_the_booking(db: MySqlPool) {
     let (_, page) = app.get(&c.root, "/booking_diagnostic").await;
     assert_eq!(page["data"][0]["booked_by"], Value::Null);
 }
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn simultaneous_bookings_of_one_modality_make_one(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let c = clinic(&app).await;
+    let mri = add_modality(&app, &c.root, "MRI").await;
+    let by_clinic = json!({"user_id": c.eva.id, "diagnostics_id": mri, "date_time": NINE_LOCAL});
+    let (a, b, d) = tokio::join!(
+        book(&app, &c.operator, by_clinic.clone()),
+        book(&app, &c.admin, by_clinic.clone()),
+        book(&app, &c.eva, json!({"diagnostics_id": mri})),
+    );
+    let mut statuses = [a.0.as_u16(), b.0.as_u16(), d.0.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409], "{a:?} {b:?} {d:?}");
+    assert_eq!(count(&app.db, "SELECT COUNT(*) FROM diagnostic_bookings").await, 1);
+    // One booking, one e-mail (after registration's two).
+    app.wait_for_emails(&c.eva.email, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(app.emails_to(&c.eva.email).len(), 3);
+}

@@ -292,3 +292,18 @@ async fn bad_modalities_are_named(db: MySqlPool) {
     let (_, unchanged) = app.get(&root, &path).await;
     assert_eq!(unchanged["modality"], "MRI");
 }
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn simultaneous_duplicates_make_one_modality(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let (a, b, c) = tokio::join!(
+        post(&app, &root, json!({"modality": "Echo"})),
+        post(&app, &root, json!({"modality": " echo"})),
+        post(&app, &root, json!({"modality": "ECHO "})),
+    );
+    let mut statuses = [a.0.as_u16(), b.0.as_u16(), c.0.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409], "{a:?} {b:?} {c:?}");
+    assert_eq!(count(&app.db, "SELECT COUNT(*) FROM diagnostics").await, 1);
+}
