@@ -1,8 +1,226 @@
-//! `/api/diagnostics`: the clinic's modalities (API.md).
+//! `/api/diagnostics`: the clinic's modalities, the examinations patients are booked for
+//! (API.md, "Diagnostics (modalities)").
+//!
+//! A modality's name is unique as the clinic reads it: the column's case- and accent-insensitive
+//! collation and its unique key decide, so "MRI" and " mri " are one modality even when two
+//! people add them at the same moment.
 
-use axum::Router;
+mod filters;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use qhealth::AppState;
+use qhealth::access::Action;
+use qhealth::auth::Caller;
+use qhealth::db::{is_foreign_key_violation, is_unique_violation};
+use qhealth::error::{ApiError, ApiResult, FieldErrors};
+use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::page::{Page, PageRequest, bump_version};
+use qhealth::validate::{Input, RuleResult, rules};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::MySqlExecutor;
+
+use crate::filters::DiagnosticFilter;
+
+/// The longest modality name the clinic may give.
+pub const MAX_MODALITY_CHARS: usize = 100;
+
+const DUPLICATE: &str = "This modality already exists (names are compared ignoring case, \
+                         accents and surrounding spaces).";
+const HAS_BOOKINGS: &str =
+    "Patients are booked for this modality. Delete their bookings before deleting it.";
+
+/// A modality, as every answer shows it (bookings embed it as `diagnostic_service`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Diagnostic {
+    pub id: u64,
+    pub modality: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/diagnostics", get(list).post(create))
+        .route("/diagnostics/{id}", get(read).patch(rename).delete(remove))
+}
+
+/// A modality's name: text, stored trimmed, 1–100 characters.
+pub fn modality(value: &Value) -> RuleResult<String> {
+    let name = rules::any_text(value)?;
+    let name = name.trim();
+    if name.is_empty() {
+        Err("This field may not be blank.".into())
+    } else if name.chars().count() > MAX_MODALITY_CHARS {
+        Err(format!("Use at most {MAX_MODALITY_CHARS} characters.").into())
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// The `modality` of a request body, required.
+fn read_modality(body: &Value) -> ApiResult<String> {
+    let input = Input::root(body)?;
+    let mut errors = FieldErrors::new();
+    match input.required("modality", &mut errors, modality) {
+        Some(modality) => Ok(modality),
+        None => Err(ApiError::Invalid(errors)),
+    }
+}
+
+/// One modality, if it exists.
+pub async fn find(
+    executor: impl MySqlExecutor<'_>,
+    id: u64,
+) -> Result<Option<Diagnostic>, sqlx::Error> {
+    sqlx::query_as!(
+        Diagnostic,
+        r#"SELECT id, modality, created_at AS "created_at: DateTime<Utc>",
+                  updated_at AS "updated_at: DateTime<Utc>"
+           FROM diagnostics WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(executor)
+    .await
+}
+
+/// The answer to a write the unique key refused: the name is taken.
+fn duplicate_or(error: sqlx::Error) -> ApiError {
+    if is_unique_violation(&error) { ApiError::Conflict(DUPLICATE.into()) } else { error.into() }
+}
+
+/// The list is a hot path: one statement for the page (with the collection's version), and a
+/// count only when the modalities changed since the cached total.
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: QueryParams,
+) -> ApiResult<Json<Page<Diagnostic>>> {
+    caller.authorize(Action::ListDiagnostics, None)?;
+    let mut errors = FieldErrors::new();
+    let request = PageRequest::from_query(&query, &mut errors);
+    let filter = DiagnosticFilter::from_query(&query, &mut errors);
+    errors.into_result()?;
+    let rows = filter.page(&state.db, request).await?;
+    let count = || filter.count(&state.db);
+    let total = state
+        .counts
+        .total_for_page("diagnostics", filter.cache_key(), request, &rows, count)
+        .await?;
+    let data = rows.into_iter().map(|versioned| versioned.row).collect();
+    Ok(Json(Page::new(request, total, data)))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> ApiResult<Json<Diagnostic>> {
+    caller.authorize(Action::ReadDiagnostic, None)?;
+    let diagnostic = find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(diagnostic))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<(StatusCode, Json<Diagnostic>)> {
+    caller.authorize(Action::ManageDiagnostics, None)?;
+    let modality = read_modality(&body)?;
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let id = sqlx::query!(
+        "INSERT INTO diagnostics (modality, created_at, updated_at) VALUES (?, ?, ?)",
+        modality,
+        now,
+        now
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(duplicate_or)?
+    .last_insert_id();
+    bump_version(&mut tx, "diagnostics").await?;
+    let diagnostic = find(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    tracing::info!(diagnostic_id = id, by = caller.user_id, "modality added");
+    Ok((StatusCode::CREATED, Json(diagnostic)))
+}
+
+/// Renames a modality; giving it its own name in another case or spacing is no conflict.
+async fn rename(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Diagnostic>> {
+    caller.authorize(Action::ManageDiagnostics, None)?;
+    let modality = read_modality(&body)?;
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE diagnostics SET modality = ?, updated_at = ? WHERE id = ?",
+        modality,
+        now,
+        id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(duplicate_or)?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::NotFound);
+    }
+    // The name is what the list and the bookings' filters search.
+    bump_version(&mut tx, "diagnostics").await?;
+    let diagnostic = find(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    tracing::info!(diagnostic_id = id, by = caller.user_id, "modality renamed");
+    Ok(Json(diagnostic))
+}
+
+/// A modality patients are booked for stays: the bookings' foreign key refuses the delete,
+/// which also covers a booking made while this request runs.
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> ApiResult<StatusCode> {
+    caller.authorize(Action::ManageDiagnostics, None)?;
+    let mut tx = state.db.begin().await?;
+    let deleted =
+        match sqlx::query!("DELETE FROM diagnostics WHERE id = ?", id).execute(&mut *tx).await {
+            Ok(done) => done,
+            Err(error) if is_foreign_key_violation(&error) => {
+                return Err(ApiError::Conflict(HAS_BOOKINGS.into()));
+            }
+            Err(error) => return Err(error.into()),
+        };
+    if deleted.rows_affected() == 0 {
+        return Err(ApiError::NotFound);
+    }
+    bump_version(&mut tx, "diagnostics").await?;
+    tx.commit().await?;
+    tracing::info!(diagnostic_id = id, by = caller.user_id, "modality deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn modalities_are_trimmed_and_bounded() {
+        assert_eq!(modality(&json!("  MRI ")).unwrap(), "MRI");
+        assert_eq!(modality(&json!("Röntgen, thorax")).unwrap(), "Röntgen, thorax");
+        let longest = "é".repeat(MAX_MODALITY_CHARS);
+        assert_eq!(modality(&json!(format!(" {longest} "))).unwrap(), longest);
+        for bad in [json!(""), json!("   "), json!("x".repeat(101)), json!(5), json!(["MRI"])] {
+            assert!(modality(&bad).is_err(), "{bad}");
+        }
+    }
 }
