@@ -8,6 +8,7 @@
 //! - [`access`]: the role model and the permission table;
 //! - [`page`]: pagination, cached totals and filter parsing;
 //! - [`users`]: the User/Profile read model;
+//! - [`records`]: what journal entries and prescriptions share: text limits and their lists;
 //! - [`validate`]: reading JSON bodies field by field, and the profile rules;
 //! - [`mail`]: the mailer, templates and the transactional outbox;
 //! - [`clock`]: time that tests can set;
@@ -23,6 +24,7 @@ pub mod http;
 pub mod lambda;
 pub mod mail;
 pub mod page;
+pub mod records;
 pub mod state;
 pub mod telemetry;
 pub mod users;

@@ -1,8 +1,196 @@
-//! `/api/patient_card`: patient journals (API.md).
+//! `/api/patient_card`: patient journals (API.md, "Patient journals").
+//!
+//! Entries are never edited: a correction is a new entry. Their text is medical: it is stored
+//! exactly as written, and never logged or e-mailed.
 
-use axum::Router;
-use qhealth::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use qhealth::access::Action;
+use qhealth::auth::Caller;
+use qhealth::error::{ApiError, ApiResult, FieldErrors};
+use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::mail::Notification;
+use qhealth::page::Page;
+use qhealth::records::{
+    self, NewRecord, PatientRecord, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
+};
+use qhealth::users::{self, User};
+use qhealth::validate::{Input, rules};
+use qhealth::{AppState, collection_version};
+use serde::Serialize;
+
+const COLLECTION: &str = "patient_card";
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/patient_card", get(list_entries).post(add_entry))
+        .route("/patient_card/{id}", get(get_entry).delete(delete_entry))
+}
+
+/// A journal entry as stored; `user_id` is the patient.
+#[derive(Debug, sqlx::FromRow)]
+struct EntryRow {
+    id: u64,
+    user_id: u64,
+    diagnosis: String,
+    description: String,
+    planning: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// A journal entry as the API shows it.
+#[derive(Debug, Serialize)]
+struct Entry {
+    id: u64,
+    diagnosis: String,
+    description: String,
+    planning: String,
+    user: User,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl PatientRecord for EntryRow {
+    type View = Entry;
+
+    fn patient_id(&self) -> u64 {
+        self.user_id
+    }
+
+    fn view(self, patient: User) -> Entry {
+        Entry {
+            id: self.id,
+            diagnosis: self.diagnosis,
+            description: self.description,
+            planning: self.planning,
+            user: patient,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// The list reads the patient's profile for the name filters, so its totals follow the users
+/// collection too.
+const TABLE: RecordTable = RecordTable {
+    collection: COLLECTION,
+    list: Action::ListJournalEntries,
+    delete: Action::DeleteJournalEntry,
+    title: "diagnosis",
+    page: concat!(
+        "SELECT r.id, r.user_id, r.diagnosis, r.description, r.planning, r.created_at, ",
+        "r.updated_at, ",
+        collection_version!("patient_card", "users"),
+        " FROM patient_cards r JOIN profiles p ON p.user_id = r.user_id"
+    ),
+    count: "SELECT COUNT(*) FROM patient_cards r JOIN profiles p ON p.user_id = r.user_id",
+    lock_patient: "SELECT user_id FROM patient_cards WHERE id = ? FOR UPDATE",
+    remove: "DELETE FROM patient_cards WHERE id = ?",
+};
+
+async fn list_entries(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: QueryParams,
+) -> ApiResult<Json<Page<Entry>>> {
+    Ok(Json(TABLE.page::<EntryRow>(&state, &caller, &query).await?))
+}
+
+async fn find_entry(
+    executor: impl sqlx::MySqlExecutor<'_>,
+    id: u64,
+) -> Result<Option<EntryRow>, sqlx::Error> {
+    sqlx::query_as!(
+        EntryRow,
+        r#"SELECT id, user_id, diagnosis, description, planning,
+                  created_at AS "created_at: DateTime<Utc>", updated_at AS "updated_at: DateTime<Utc>"
+           FROM patient_cards WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(executor)
+    .await
+}
+
+/// A patient sees only their own entries; a pharmacist sees none (404 either way).
+async fn get_entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> ApiResult<Json<Entry>> {
+    let entry = find_entry(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    caller.authorize(Action::ReadJournalEntry, Some(entry.user_id))?;
+    let patient = records::patient_view(&state, &caller, entry.user_id).await?;
+    Ok(Json(entry.view(patient)))
+}
+
+/// Writes an entry for a patient, and tells the patient that one exists (not what it says).
+async fn add_entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<(StatusCode, Json<Entry>)> {
+    caller.authorize(Action::WriteJournalEntry, None)?;
+    let input = Input::root(&body)?;
+    let mut errors = FieldErrors::new();
+    let diagnosis = input.required("diagnosis", &mut errors, rules::text_up_to(TITLE_MAX_CHARS));
+    let description = input.required("description", &mut errors, rules::text_up_to(TEXT_MAX_CHARS));
+    let planning = input.required("planning", &mut errors, rules::text_up_to(TEXT_MAX_CHARS));
+    let patient_id = input.required("user_id", &mut errors, rules::id);
+    let (Some(diagnosis), Some(description), Some(planning), Some(patient_id)) =
+        (diagnosis, description, planning, patient_id)
+    else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let now = state.now();
+
+    let mut tx = state.db.begin().await?;
+    let patient = users::find_patient(&mut *tx, patient_id, "user_id").await?;
+    let id = sqlx::query!(
+        "INSERT INTO patient_cards
+           (user_id, diagnosis, description, planning, created_by_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        patient_id,
+        diagnosis,
+        description,
+        planning,
+        caller.user_id,
+        now,
+        now
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(records::insert_error)?
+    .last_insert_id();
+    let new = NewRecord {
+        tx,
+        collection: COLLECTION,
+        id,
+        patient,
+        notice: |name| Notification::JournalEntryAdded { name },
+    };
+    let patient = new.commit(&state, &caller).await?;
+    let entry = EntryRow {
+        id,
+        user_id: patient_id,
+        diagnosis,
+        description,
+        planning,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok((StatusCode::CREATED, Json(entry.view(patient))))
+}
+
+/// Staff only.
+async fn delete_entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> ApiResult<StatusCode> {
+    TABLE.delete(&state, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

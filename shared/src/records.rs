@@ -1,0 +1,313 @@
+//! What journal entries and prescriptions share (API.md, "Patient journals" and "Prescriptions"):
+//! the limits on their text; their lists (filters, order, the caller's scope, embedded patients);
+//! deleting one; and what a new one brings (the totals move, the patient is told). Each kind
+//! writes its own SQL in its function crate; the statements run here are handed over from there.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::mysql::MySqlRow;
+use sqlx::{FromRow, MySql, MySqlPool, QueryBuilder, Transaction};
+
+use crate::access::Action;
+use crate::auth::Caller;
+use crate::db::is_foreign_key_violation;
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::QueryParams;
+use crate::mail::{self, Notification};
+use crate::page::{Page, PageRequest, Versioned, bump_version, contains_pattern, filters};
+use crate::state::AppState;
+use crate::users::{self, User, UserRow, Viewer};
+
+/// A diagnosis or a recipe: the short line a record is known by (a `VARCHAR(100)` column).
+pub const TITLE_MAX_CHARS: usize = 100;
+
+/// Description and planning: free text of about ten printed pages. Generous for clinical notes,
+/// yet bounded, so that a record stays well within the request body limit
+/// ([`crate::http::MAX_BODY_BYTES`]) even when every character takes four bytes.
+pub const TEXT_MAX_CHARS: usize = 20_000;
+
+/// The values of the lists' `order` filter.
+pub const ORDERS: [&str; 2] = ["id", "-id"];
+
+/// A row of a record table that lists can show: it names its patient, and becomes the API's
+/// object once that patient is embedded.
+pub trait PatientRecord: for<'r> FromRow<'r, MySqlRow> + Send + Unpin {
+    type View: Serialize;
+
+    /// The user id of the patient the record is about.
+    fn patient_id(&self) -> u64;
+
+    fn view(self, patient: User) -> Self::View;
+}
+
+/// One kind of record's table, as its lists and deletions use it. The list statements alias
+/// the record table `r` and its patient's profile `p`; [`RecordFilter`] appends the conditions,
+/// the order and the page.
+pub struct RecordTable {
+    /// The collection whose version keys the cached totals.
+    pub collection: &'static str,
+    /// The permission that decides whose records a list shows.
+    pub list: Action,
+    /// The permission to delete one.
+    pub delete: Action,
+    /// The text filter on the record's title, named as its column (`diagnosis`, `recipe`).
+    pub title: &'static str,
+    /// `SELECT <the row's columns>, <collection_version!> FROM <table> r JOIN profiles p ...`.
+    pub page: &'static str,
+    /// `SELECT COUNT(*) FROM <the same tables>`.
+    pub count: &'static str,
+    /// `SELECT user_id FROM <table> WHERE id = ? FOR UPDATE`: the patient of one record, locked.
+    pub lock_patient: &'static str,
+    /// `DELETE FROM <table> WHERE id = ?`.
+    pub remove: &'static str,
+}
+
+impl RecordTable {
+    /// One page of the records `caller` may see, filtered and ordered as `query` asks, with
+    /// their patients embedded: two statements (and a count only when the collection changed).
+    pub async fn page<R: PatientRecord>(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        query: &QueryParams,
+    ) -> ApiResult<Page<R::View>> {
+        let patient = caller.list_scope(self.list)?;
+        let mut errors = FieldErrors::new();
+        let request = PageRequest::from_query(query, &mut errors);
+        let filter = RecordFilter::from_query(query, self.title, patient, &mut errors);
+        errors.into_result()?;
+        let rows: Vec<Versioned<R>> = filter.page(&state.db, self.page, request).await?;
+        let count = || filter.count(&state.db, self.count);
+        let total = state
+            .counts
+            .total_for_page(self.collection, filter.cache_key(), request, &rows, count)
+            .await?;
+        let ids: Vec<u64> = rows.iter().map(|versioned| versioned.row.patient_id()).collect();
+        let patients = patient_views(state, caller, &ids).await?;
+        let data = rows
+            .into_iter()
+            .filter_map(|versioned| {
+                let patient = patients.get(&versioned.row.patient_id())?.clone();
+                Some(versioned.row.view(patient))
+            })
+            .collect();
+        Ok(Page::new(request, total, data))
+    }
+
+    /// Deletes record `id` if `caller` may: 404 for an unknown id or a record they may not
+    /// see, 403 for one they may only see. The row is locked from the check to the delete.
+    pub async fn delete(&self, state: &AppState, caller: &Caller, id: u64) -> ApiResult<()> {
+        let mut tx = state.db.begin().await?;
+        let patient_id: u64 = sqlx::query_scalar(self.lock_patient)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        caller.authorize(self.delete, Some(patient_id))?;
+        sqlx::query(self.remove).bind(id).execute(&mut *tx).await?;
+        bump_version(&mut tx, self.collection).await?;
+        tx.commit().await?;
+        tracing::info!(
+            collection = self.collection,
+            record_id = id,
+            patient_id,
+            by = caller.user_id,
+            "record deleted"
+        );
+        Ok(())
+    }
+}
+
+/// The users `ids` name, in one statement, as `caller` may see them.
+async fn patient_views(
+    state: &AppState,
+    caller: &Caller,
+    ids: &[u64],
+) -> Result<HashMap<u64, User>, sqlx::Error> {
+    let (viewer, today) = (Viewer::from(caller), state.today());
+    let rows = users::find_many(&state.db, ids).await?;
+    Ok(rows.into_iter().map(|(id, row)| (id, row.view(viewer, today))).collect())
+}
+
+/// The patient of one record, as `caller` may see them.
+pub async fn patient_view(state: &AppState, caller: &Caller, id: u64) -> ApiResult<User> {
+    let row = users::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(row.view(Viewer::from(caller), state.today()))
+}
+
+/// A record just inserted, in the transaction that inserted it.
+pub struct NewRecord<'t> {
+    pub tx: Transaction<'t, MySql>,
+    pub collection: &'static str,
+    pub id: u64,
+    pub patient: UserRow,
+    /// The patient's e-mail, given their name: it says that something new is there, never what.
+    pub notice: fn(String) -> Notification,
+}
+
+impl NewRecord<'_> {
+    /// Ends the transaction: the collection's totals move, and the patient is told by an e-mail
+    /// that leaves once the record is committed. Answers the patient as `caller` sees them.
+    pub async fn commit(self, state: &AppState, caller: &Caller) -> ApiResult<User> {
+        let Self { mut tx, collection, id, patient, notice } = self;
+        bump_version(&mut tx, collection).await?;
+        let queued =
+            mail::queue(&mut tx, state, &patient.email, notice(patient.name.clone())).await?;
+        tx.commit().await?;
+        tracing::info!(
+            collection,
+            record_id = id,
+            patient_id = patient.id,
+            by = caller.user_id,
+            "record added"
+        );
+        mail::deliver(state, [queued]).await;
+        Ok(patient.view(Viewer::from(caller), state.today()))
+    }
+}
+
+/// What a failed insert of a record means: its patient's account was deleted after the check
+/// that it is a patient, which is the same 400 as naming no patient at all.
+pub fn insert_error(error: sqlx::Error) -> ApiError {
+    if is_foreign_key_violation(&error) {
+        ApiError::field("user_id", "Choose a patient: there is no patient with this id.")
+    } else {
+        error.into()
+    }
+}
+
+/// The filters of a record list, and whose records it may show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFilter {
+    conditions: Conditions,
+    newest_first: bool,
+}
+
+/// What decides which rows a list holds (and so its total); the order does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Conditions {
+    /// Only this patient's records (a patient's own list).
+    patient: Option<u64>,
+    title_column: &'static str,
+    title: Option<String>,
+    patient_name: Option<String>,
+    patient_surname: Option<String>,
+}
+
+impl RecordFilter {
+    /// `title` names both the filter parameter and the column it searches.
+    pub fn from_query(
+        query: &QueryParams,
+        title: &'static str,
+        patient: Option<u64>,
+        errors: &mut FieldErrors,
+    ) -> Self {
+        let order = filters::one_of(query, "order", &ORDERS, errors);
+        Self {
+            conditions: Conditions {
+                patient,
+                title_column: title,
+                title: filters::text(query, title),
+                patient_name: filters::text(query, "patient_name"),
+                patient_surname: filters::text(query, "patient_surname"),
+            },
+            newest_first: order == Some("-id"),
+        }
+    }
+
+    /// Identifies the rows for cached totals: the same filters and scope, whatever the order.
+    pub fn cache_key(&self) -> String {
+        format!("{:?}", self.conditions)
+    }
+
+    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
+        let conditions = &self.conditions;
+        query.push(" WHERE TRUE");
+        if let Some(patient) = conditions.patient {
+            query.push(" AND r.user_id = ").push_bind(patient);
+        }
+        let contains = [
+            ("r.", conditions.title_column, &conditions.title),
+            ("p.", "name", &conditions.patient_name),
+            ("p.", "surname", &conditions.patient_surname),
+        ];
+        for (table, column, text) in contains {
+            if let Some(text) = text {
+                query.push(" AND ").push(table).push(column).push(" LIKE ");
+                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
+            }
+        }
+    }
+
+    /// `select` is the kind's page statement up to its `WHERE` (see [`RecordTable::page`]).
+    async fn page<R: PatientRecord>(
+        &self,
+        db: &MySqlPool,
+        select: &'static str,
+        request: PageRequest,
+    ) -> Result<Vec<Versioned<R>>, sqlx::Error> {
+        let mut query = QueryBuilder::new(select);
+        self.push_conditions(&mut query);
+        query.push(if self.newest_first { " ORDER BY r.id DESC" } else { " ORDER BY r.id" });
+        query.push(" LIMIT ").push_bind(request.limit());
+        query.push(" OFFSET ").push_bind(request.offset());
+        query.build_query_as().fetch_all(db).await
+    }
+
+    async fn count(&self, db: &MySqlPool, select: &'static str) -> Result<u64, sqlx::Error> {
+        let mut query = QueryBuilder::new(select);
+        self.push_conditions(&mut query);
+        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(query: &str, patient: Option<u64>) -> Result<RecordFilter, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let filter =
+            RecordFilter::from_query(&QueryParams::parse(query), "diagnosis", patient, &mut errors);
+        if errors.is_empty() { Ok(filter) } else { Err(errors) }
+    }
+
+    fn conditions_sql(filter: &RecordFilter) -> String {
+        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM patient_cards r");
+        filter.push_conditions(&mut query);
+        query.sql().as_str().to_owned()
+    }
+
+    #[test]
+    fn every_filter_adds_a_bound_condition_and_no_user_text() {
+        let f = filter("diagnosis=a'b&patient_name=c&patient_surname=d", Some(7)).unwrap();
+        let sql = conditions_sql(&f);
+        assert!(!sql.contains("a'b"), "user text never enters the SQL: {sql}");
+        assert_eq!(sql.matches('?').count(), 4, "{sql}");
+        for column in ["r.user_id", "r.diagnosis", "p.name", "p.surname"] {
+            assert!(sql.contains(column), "{column}: {sql}");
+        }
+        assert_eq!(conditions_sql(&filter("", None).unwrap()).matches('?').count(), 0);
+    }
+
+    #[test]
+    fn order_is_id_either_way_and_nothing_else() {
+        assert!(!filter("", None).unwrap().newest_first);
+        assert!(!filter("order=id", None).unwrap().newest_first);
+        assert!(filter("order=-id", None).unwrap().newest_first);
+        for bad in ["order=name", "order=-created_at", "order=ID"] {
+            assert!(filter(bad, None).unwrap_err().get("order").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn totals_are_shared_by_both_orders_but_not_by_other_scopes() {
+        let ascending = filter("diagnosis=flu&order=id", None).unwrap();
+        let descending = filter("diagnosis=flu&order=-id", None).unwrap();
+        assert_eq!(ascending.cache_key(), descending.cache_key());
+        let own = filter("diagnosis=flu", Some(7)).unwrap();
+        assert_ne!(ascending.cache_key(), own.cache_key());
+    }
+}
