@@ -196,8 +196,10 @@ pub struct Actor {
 /// May `actor` perform `action` on an object belonging to `owner` (the user id the object is
 /// about: the account itself, the patient of a booking)? `None` for actions on a whole collection.
 ///
-/// Refusals: 403 when the object may be seen but not acted on; 404 when it may not even be
-/// seen, so that its existence does not leak.
+/// Refusals: 403 when the role may not do this to any object at all (the answer is then the
+/// same whether or not the object exists, so nothing leaks), or when the object may be seen but
+/// not acted on; 404 when the role may act on its own objects only and this one is someone
+/// else's that it may not even see, so that its existence does not leak.
 pub fn authorize(actor: Actor, action: Action, owner: Option<u64>) -> Result<(), ApiError> {
     let allowed = |action| match reach(actor.role, action) {
         All => true,
@@ -206,7 +208,7 @@ pub fn authorize(actor: Actor, action: Action, owner: Option<u64>) -> Result<(),
     };
     if allowed(action) {
         Ok(())
-    } else if owner.is_some() && !allowed(action.visibility()) {
+    } else if reach(actor.role, action) == Own && owner.is_some() && !allowed(action.visibility()) {
         Err(ApiError::NotFound)
     } else {
         Err(ApiError::Forbidden)
@@ -303,6 +305,16 @@ mod tests {
         // A doctor may see any user, so changing someone else's account is a 403, not a 404.
         assert!(matches!(authorize(actor(Doctor), UpdateUser, Some(2)), Err(ApiError::Forbidden)));
         assert!(matches!(authorize(actor(Patient), UpdateUser, Some(2)), Err(ApiError::NotFound)));
+        // What a role may do to no object at all is refused alike for every id, existing or not.
+        assert!(matches!(authorize(actor(Patient), BlockUser, Some(2)), Err(ApiError::Forbidden)));
+        assert!(matches!(
+            authorize(actor(Pharmacist), ReadJournalEntry, Some(2)),
+            Err(ApiError::Forbidden)
+        ));
+        assert!(matches!(
+            authorize(actor(Patient), CancelDoctorVisit, Some(2)),
+            Err(ApiError::NotFound)
+        ));
         // Collections: refused outright.
         assert!(matches!(authorize(actor(Patient), ListUsers, None), Err(ApiError::Forbidden)));
         assert!(matches!(

@@ -95,9 +95,10 @@ impl RecordTable {
         Ok(Page::new(request, total, data))
     }
 
-    /// Deletes record `id` if `caller` may: 404 for an unknown id or a record they may not
-    /// see, 403 for one they may only see. The row is locked from the check to the delete.
+    /// Deletes record `id` if `caller` may: 403 for a role that deletes no records, whatever
+    /// the id; otherwise 404 for an unknown id. The row is locked from the check to the delete.
     pub async fn delete(&self, state: &AppState, caller: &Caller, id: u64) -> ApiResult<()> {
+        caller.authorize_any(self.delete)?;
         let mut tx = state.db.begin().await?;
         let patient_id: u64 = sqlx::query_scalar(self.lock_patient)
             .bind(id)

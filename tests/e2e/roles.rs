@@ -178,9 +178,9 @@ async fn who_may_set_a_doctors_availability_and_read_the_doctor_list(db: MySqlPo
         let refused = [
             (&c.operator, StatusCode::FORBIDDEN),
             (&c.doctor, StatusCode::FORBIDDEN),
-            (&c.other_doctor, StatusCode::NOT_FOUND),
-            (&c.pharmacist, StatusCode::NOT_FOUND),
-            (&c.patient, StatusCode::NOT_FOUND),
+            (&c.other_doctor, StatusCode::FORBIDDEN),
+            (&c.pharmacist, StatusCode::FORBIDDEN),
+            (&c.patient, StatusCode::FORBIDDEN),
         ];
         for (who, expected) in refused {
             let (status, body) = app.patch(who, &path, json!({})).await;

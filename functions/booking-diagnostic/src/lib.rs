@@ -99,6 +99,12 @@ impl BookingRow {
         today: NaiveDate,
     ) -> Option<Booking> {
         let show = |id: u64| users.get(&id).map(|user| user.clone().view(viewer, today));
+        // A patient sees who booked them as a patient sees a doctor: no private details.
+        let booker = |id: u64| {
+            let user = show(id)?;
+            let public = viewer.sees_only_public_details_of(id);
+            Some(if public { user.without_private_details() } else { user })
+        };
         Some(Booking {
             id: self.id,
             user: show(self.user_id)?,
@@ -108,7 +114,7 @@ impl BookingRow {
                 created_at: self.diagnostic_created_at,
                 updated_at: self.diagnostic_updated_at,
             },
-            booked_by: self.booked_by_id.and_then(show),
+            booked_by: self.booked_by_id.and_then(booker),
             date_time: self.date_time,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -165,12 +171,6 @@ async fn lock_booking(
     .await
 }
 
-/// Refuses `caller` the whole collection (403, whatever the id) when their role has nothing to
-/// do with bookings, so that only roles that see some bookings learn which ids exist.
-fn check_role_sees_bookings(caller: &Caller) -> ApiResult<()> {
-    caller.list_scope(Action::ReadDiagnosticBooking).map(|_| ())
-}
-
 /// The booking `id` as `caller` may see it: 404 if unknown or another patient's.
 async fn load(state: &AppState, caller: &Caller, id: u64) -> ApiResult<Booking> {
     let row = find_booking(&state.db, id).await?.ok_or(ApiError::NotFound)?;
@@ -205,7 +205,7 @@ async fn read(
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult<Json<Booking>> {
-    check_role_sees_bookings(&caller)?;
+    caller.authorize_any(Action::ReadDiagnosticBooking)?;
     Ok(Json(load(&state, &caller, id).await?))
 }
 
@@ -327,7 +327,7 @@ async fn schedule(
     PathId(id): PathId,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Booking>> {
-    check_role_sees_bookings(&caller)?;
+    caller.authorize_any(Action::ReadDiagnosticBooking)?;
     let (tz, now) = (state.config.clinic_tz, state.now());
     let mut tx = state.db.begin().await?;
     let booking = lock_booking(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
@@ -361,7 +361,7 @@ async fn remove(
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    check_role_sees_bookings(&caller)?;
+    caller.authorize_any(Action::ReadDiagnosticBooking)?;
     let mut tx = state.db.begin().await?;
     let booking = lock_booking(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
     caller.authorize(Action::DeleteDiagnosticBooking, Some(booking.user_id))?;

@@ -121,6 +121,7 @@ async fn get_entry(
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult<Json<Entry>> {
+    caller.authorize_any(Action::ReadJournalEntry)?;
     let entry = find_entry(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     caller.authorize(Action::ReadJournalEntry, Some(entry.user_id))?;
     let patient = records::patient_view(&state, &caller, entry.user_id).await?;

@@ -19,7 +19,7 @@ use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification, Queued};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::users::account::{EMAIL_TAKEN, NewAccount, email_taken, insert_account};
-use qhealth::users::{Profile, User, Viewer};
+use qhealth::users::{User, Viewer};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -58,7 +58,7 @@ impl RoleRow {
     fn view(self, caller: &Caller, shown: ProfileShown, state: &AppState) -> StaffRole {
         let mut user = self.user.view(Viewer::from(caller), state.today());
         if shown == ProfileShown::Public {
-            hide_private_fields(&mut user.profile);
+            user = user.without_private_details();
         }
         StaffRole {
             id: self.role_id,
@@ -85,19 +85,6 @@ fn doctor_profile_shown_to(caller: &Caller, doctor: &RoleRow) -> ProfileShown {
     } else {
         ProfileShown::Public
     }
-}
-
-fn hide_private_fields(profile: &mut Profile) {
-    profile.phone_number = None;
-    profile.date_of_birth = None;
-    profile.age = None;
-    profile.height = None;
-    profile.weight = None;
-    profile.street = None;
-    profile.house = None;
-    profile.city = None;
-    profile.region = None;
-    profile.country = None;
 }
 
 async fn list_roles(
@@ -265,6 +252,7 @@ async fn set_availability(
     PathId(id): PathId,
     available: bool,
 ) -> ApiResult<Json<Value>> {
+    caller.authorize_any(Action::SetDoctorAvailability)?;
     let now = state.now();
     let mut tx = state.db.begin().await?;
     let target = sqlx::query!(

@@ -30,6 +30,12 @@ impl Caller {
         access::authorize(self.actor(), action, owner)
     }
 
+    /// Refuses (403) a role that may do `action` to no object at all. Called before an object
+    /// is looked up, so that such a caller gets the same answer for every id, existing or not.
+    pub fn authorize_any(&self, action: Action) -> Result<(), ApiError> {
+        self.list_scope(action).map(|_| ())
+    }
+
     /// Whose objects a list for `action` may show: `Ok(None)` everyone's, `Ok(Some(id))` only
     /// the caller's own (a patient's bookings, journal, prescriptions), or 403.
     pub fn list_scope(&self, action: Action) -> Result<Option<u64>, ApiError> {

@@ -116,22 +116,55 @@ pub struct Profile {
 pub struct Viewer {
     pub user_id: Option<u64>,
     pub is_staff: bool,
+    /// A patient sees the clinic's staff only as far as [`User::without_private_details`].
+    pub is_patient: bool,
 }
 
 impl Viewer {
     /// The user themself (registration, activation, password reset answers).
     pub fn owner(user_id: u64) -> Self {
-        Self { user_id: Some(user_id), is_staff: false }
+        Self { user_id: Some(user_id), is_staff: false, is_patient: false }
     }
 
     fn sees_private_fields_of(&self, user_id: u64) -> bool {
         self.is_staff || self.user_id == Some(user_id)
     }
+
+    /// Whether a staff member's private details are hidden from this viewer.
+    pub fn sees_only_public_details_of(&self, staff_member: u64) -> bool {
+        self.is_patient && self.user_id != Some(staff_member)
+    }
 }
 
 impl From<&Caller> for Viewer {
     fn from(caller: &Caller) -> Self {
-        Self { user_id: Some(caller.user_id), is_staff: caller.is_staff() }
+        Self {
+            user_id: Some(caller.user_id),
+            is_staff: caller.is_staff(),
+            is_patient: caller.role == Role::Patient,
+        }
+    }
+}
+
+impl User {
+    /// The user as someone outside the clinic's staff sees a staff member (a patient looking at
+    /// a doctor, or at whoever booked them): name, surname, gender and e-mail address; the
+    /// private profile fields (phone, date of birth and age, height, weight, address) are
+    /// `null`, so the JSON keeps its shape.
+    pub fn without_private_details(mut self) -> Self {
+        let profile = &mut self.profile;
+        profile.phone_number = None;
+        profile.date_of_birth = None;
+        profile.age = None;
+        profile.height = None;
+        profile.weight = None;
+        profile.street = None;
+        profile.house = None;
+        profile.city = None;
+        profile.region = None;
+        profile.country = None;
+        self.pending_email = None;
+        self
     }
 }
 
