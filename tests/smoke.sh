@@ -2,8 +2,9 @@
 # Smoke test of the local gateway over plain HTTP, with the real binaries: a fresh database on the
 # local MariaDB, the SES emulator and `qhealth-local`, each on a free port. The story:
 # superuser created and signed in -> patient registered (a name with Å and Ö) -> activation link
-# read from the e-mail -> patient activated and signed in -> superuser blocks the patient ->
-# patient refused (401) and e-mailed that the account is blocked.
+# read from the e-mail -> patient activated and signed in -> superuser adds a modality, the patient
+# asks for it, the superuser gives it a local time and the patient is e-mailed that time -> the
+# superuser blocks the patient -> patient refused (401) and e-mailed that the account is blocked.
 #
 # Needs curl and python3. Settings: SMOKE_MYSQL (default mysql://root@127.0.0.1:3306).
 set -euo pipefail
@@ -138,6 +139,26 @@ expect 200 "patient activates the account"
 
 http POST /auth "{\"email\": \"$PATIENT_EMAIL\", \"password\": \"$PATIENT_PASSWORD\"}"
 expect 200 "patient logs in"
+PATIENT_TOKEN=$(field 'd["access"]')
+
+http POST /diagnostics "{\"modality\": \"MRI $RANDOM\"}" "$ADMIN_TOKEN"
+expect 201 "superuser adds a modality"
+MODALITY_ID=$(field 'd["id"]')
+
+http POST /booking_diagnostic "{\"diagnostics_id\": $MODALITY_ID}" "$PATIENT_TOKEN"
+expect 201 "patient asks for an examination"
+BOOKING_ID=$(field 'd["id"]')
+
+http PATCH "/booking_diagnostic/$BOOKING_ID" '{"date_time": "2099-12-01T09:00"}' "$ADMIN_TOKEN"
+expect 200 "superuser gives it a time in the clinic's zone"
+if mail_to "$PATIENT_EMAIL" "09:00 CET"; then
+  pass "patient is e-mailed the appointment in clinic time"
+else
+  fail "the appointment e-mail (09:00 CET) reaches the patient"
+fi
+
+http DELETE "/booking_diagnostic/$BOOKING_ID" "" "$ADMIN_TOKEN"
+expect 204 "superuser removes the booking"
 
 http PATCH "/users/$PATIENT_ID/block" "" "$ADMIN_TOKEN"
 expect 200 "superuser blocks the patient"

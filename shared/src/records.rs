@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use sqlx::mysql::MySqlRow;
-use sqlx::{FromRow, MySql, MySqlPool, QueryBuilder, Transaction};
+use sqlx::{FromRow, MySql, MySqlConnection, MySqlPool, QueryBuilder, Transaction};
 
 use crate::access::Action;
-use crate::auth::Caller;
+use crate::auth::{Caller, CallerDb};
 use crate::db::is_foreign_key_violation;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::QueryParams;
@@ -69,7 +69,7 @@ impl RecordTable {
     pub async fn page<R: PatientRecord>(
         &self,
         state: &AppState,
-        caller: &Caller,
+        CallerDb { caller, mut db }: CallerDb,
         query: &QueryParams,
     ) -> ApiResult<Page<R::View>> {
         let patient = caller.list_scope(self.list)?;
@@ -77,14 +77,14 @@ impl RecordTable {
         let request = PageRequest::from_query(query, &mut errors);
         let filter = RecordFilter::from_query(query, self.title, patient, &mut errors);
         errors.into_result()?;
-        let rows: Vec<Versioned<R>> = filter.page(&state.db, self.page, request).await?;
+        let rows: Vec<Versioned<R>> = filter.page(&mut db, self.page, request).await?;
         let count = || filter.count(&state.db, self.count);
         let total = state
             .counts
             .total_for_page(self.collection, filter.cache_key(), request, &rows, count)
             .await?;
         let ids: Vec<u64> = rows.iter().map(|versioned| versioned.row.patient_id()).collect();
-        let patients = patient_views(state, caller, &ids).await?;
+        let patients = patient_views(&mut db, state, &caller, &ids).await?;
         let data = rows
             .into_iter()
             .filter_map(|versioned| {
@@ -122,12 +122,13 @@ impl RecordTable {
 
 /// The users `ids` name, in one statement, as `caller` may see them.
 async fn patient_views(
+    db: &mut MySqlConnection,
     state: &AppState,
     caller: &Caller,
     ids: &[u64],
 ) -> Result<HashMap<u64, User>, sqlx::Error> {
     let (viewer, today) = (Viewer::from(caller), state.today());
-    let rows = users::find_many(&state.db, ids).await?;
+    let rows = users::find_many(db, ids).await?;
     Ok(rows.into_iter().map(|(id, row)| (id, row.view(viewer, today))).collect())
 }
 
@@ -244,7 +245,7 @@ impl RecordFilter {
     /// `select` is the kind's page statement up to its `WHERE` (see [`RecordTable::page`]).
     async fn page<R: PatientRecord>(
         &self,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
         select: &'static str,
         request: PageRequest,
     ) -> Result<Vec<Versioned<R>>, sqlx::Error> {

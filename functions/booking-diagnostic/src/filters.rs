@@ -5,12 +5,13 @@ use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
 use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
-use sqlx::{MySql, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 use crate::BookingRow;
 
 /// The booking tables and the patient's profile, which the name filters read.
-const TABLES: &str = concat!(booking_tables!(), " JOIN profiles p ON p.user_id = b.user_id");
+const TABLES: &str =
+    concat!(booking_tables!(), " STRAIGHT_JOIN profiles p ON p.user_id = b.user_id");
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BookingFilter {
@@ -72,7 +73,7 @@ impl BookingFilter {
     /// (their names) and users (the patients' names).
     pub async fn page(
         &self,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
         request: PageRequest,
     ) -> Result<Vec<Versioned<BookingRow>>, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!(

@@ -13,10 +13,12 @@ macro_rules! booking_columns {
     };
 }
 
-/// The tables behind [`booking_columns!`], aliased `b` and `d`.
+/// The tables behind [`booking_columns!`], aliased `b` and `d`. `STRAIGHT_JOIN` keeps the
+/// bookings as the driving table: left to itself, the optimizer starts from the few modalities
+/// and sorts every booking to find a page (a hundred times slower at 5,000 bookings).
 macro_rules! booking_tables {
     () => {
-        "FROM diagnostic_bookings b JOIN diagnostics d ON d.id = b.diagnostic_id"
+        "FROM diagnostic_bookings b STRAIGHT_JOIN diagnostics d ON d.id = b.diagnostic_id"
     };
 }
 
@@ -31,7 +33,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
-use qhealth::auth::Caller;
+use qhealth::auth::{Caller, CallerDb};
 use qhealth::clock::clinic_time_text;
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
@@ -124,6 +126,7 @@ impl BookingRow {
 
 /// The bookings with the users they name, read in one statement whatever their number.
 async fn embed_users(
+    db: impl MySqlExecutor<'_>,
     state: &AppState,
     caller: &Caller,
     rows: Vec<BookingRow>,
@@ -132,7 +135,7 @@ async fn embed_users(
         rows.iter().flat_map(|row| [Some(row.user_id), row.booked_by_id]).flatten().collect();
     ids.sort_unstable();
     ids.dedup();
-    let users = users::find_many(&state.db, &ids).await?;
+    let users = users::find_many(db, &ids).await?;
     let viewer = Viewer::from(caller);
     let today = state.today();
     Ok(rows.into_iter().filter_map(|row| row.view(&users, viewer, today)).collect())
@@ -175,13 +178,13 @@ async fn lock_booking(
 async fn load(state: &AppState, caller: &Caller, id: u64) -> ApiResult<Booking> {
     let row = find_booking(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     caller.authorize(Action::ReadDiagnosticBooking, Some(row.user_id))?;
-    embed_users(state, caller, vec![row]).await?.pop().ok_or(ApiError::NotFound)
+    embed_users(&state.db, state, caller, vec![row]).await?.pop().ok_or(ApiError::NotFound)
 }
 
 /// Everyone's bookings for the clinic, a patient's own for a patient; pharmacists none.
 async fn list(
     State(state): State<AppState>,
-    caller: Caller,
+    CallerDb { caller, mut db }: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Booking>>> {
     let scope = caller.list_scope(Action::ListDiagnosticBookings)?;
@@ -189,14 +192,14 @@ async fn list(
     let request = PageRequest::from_query(&query, &mut errors);
     let filter = BookingFilter::from_query(&query, scope, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&state.db, request).await?;
+    let rows = filter.page(&mut db, request).await?;
     let count = || filter.count(&state.db);
     let total = state
         .counts
         .total_for_page("booking_diagnostic", filter.cache_key(), request, &rows, count)
         .await?;
     let rows = rows.into_iter().map(|versioned| versioned.row).collect();
-    let data = embed_users(&state, &caller, rows).await?;
+    let data = embed_users(&mut *db, &state, &caller, rows).await?;
     Ok(Json(Page::new(request, total, data)))
 }
 

@@ -8,7 +8,7 @@ use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
 use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
-use sqlx::{MySql, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 use crate::visit::{BOOKED, CANCELLED, VisitRow, visit_columns, visit_tables};
 
@@ -57,10 +57,11 @@ impl VisitFilter {
         self.patient_name.is_some() || self.patient_surname.is_some()
     }
 
-    /// The patient's profile `pp`, joined only when a patient filter needs it.
+    /// For the total: the patient's profile `p`, joined only when a patient filter needs it
+    /// (the page joins it anyway, for the patient it shows).
     fn push_patient_join(&self, query: &mut QueryBuilder<MySql>) {
         if self.filters_patient() {
-            query.push(" JOIN profiles pp ON pp.user_id = v.user_id");
+            query.push(" JOIN profiles p ON p.user_id = v.user_id");
         }
     }
 
@@ -76,8 +77,8 @@ impl VisitFilter {
             ("dr.specialty", &self.specialty),
             ("dp.name", &self.doctor_name),
             ("dp.surname", &self.doctor_surname),
-            ("pp.name", &self.patient_name),
-            ("pp.surname", &self.patient_surname),
+            ("p.name", &self.patient_name),
+            ("p.surname", &self.patient_surname),
         ];
         for (column, text) in contains {
             if let Some(text) = text {
@@ -87,25 +88,27 @@ impl VisitFilter {
         }
     }
 
-    /// The total; the doctor's tables are joined only when a doctor filter reads them (every
-    /// visit has a doctor with a profile, so they never change a total otherwise).
+    /// The total; the doctor's and the patient's tables are joined only when a filter reads
+    /// them (every visit has both, with profiles, so they never change a total otherwise).
     pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
-        let tables = if self.filters_doctor() {
-            concat!("SELECT COUNT(*) ", visit_tables!())
-        } else {
-            "SELECT COUNT(*) FROM doctor_visits v"
-        };
-        let mut query = QueryBuilder::new(tables);
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM doctor_visits v");
+        if self.filters_doctor() {
+            query.push(
+                " JOIN profiles dp ON dp.user_id = v.doctor_id \
+                 LEFT JOIN roles dr ON dr.user_id = v.doctor_id",
+            );
+        }
         self.push_patient_join(&mut query);
         self.push_conditions(&mut query);
         let total: i64 = query.build_query_scalar().fetch_one(db).await?;
         Ok(u64::try_from(total).unwrap_or(0))
     }
 
-    /// One page, each row with the summed version of visits and users (for the cached total).
+    /// One page of visits with their patients and doctors, each row with the summed version of
+    /// visits and users (for the cached total).
     pub async fn page(
         &self,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
         request: PageRequest,
     ) -> Result<Vec<Versioned<VisitRow>>, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!(
@@ -116,7 +119,6 @@ impl VisitFilter {
             " ",
             visit_tables!()
         ));
-        self.push_patient_join(&mut query);
         self.push_conditions(&mut query);
         query.push(if self.newest_first { " ORDER BY v.id DESC" } else { " ORDER BY v.id" });
         query.push(" LIMIT ").push_bind(request.limit());
@@ -164,7 +166,7 @@ mod tests {
         f.push_conditions(&mut query);
         let sql = query.sql().as_str().to_owned();
         assert!(!sql.contains("a'b"), "user text never enters the SQL: {sql}");
-        assert!(sql.contains("JOIN profiles pp"), "{sql}");
+        assert!(sql.contains("JOIN profiles p "), "{sql}");
         assert_eq!(sql.matches('?').count(), 7, "{sql}");
     }
 
@@ -172,6 +174,6 @@ mod tests {
     fn the_patient_profile_is_joined_only_for_patient_filters() {
         let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM x");
         filter("specialty=x").unwrap().push_patient_join(&mut query);
-        assert!(!query.sql().as_str().contains("pp"));
+        assert!(!query.sql().as_str().contains("profiles p "));
     }
 }

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
-use qhealth::auth::Caller;
+use qhealth::auth::{Caller, CallerDb};
 use qhealth::clock::clinic_time_text;
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
@@ -26,7 +26,7 @@ use qhealth::validate::{Input, rules};
 use sqlx::MySqlConnection;
 
 use crate::filters::VisitFilter;
-use crate::visit::{CANCELLED, Visit, VisitRow};
+use crate::visit::{CANCELLED, Visit};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -44,11 +44,11 @@ const ALREADY_BOOKED_WITH_DOCTOR: &str = "This patient already has a booked visi
      doctor. Cancel it, or book another one after it has taken place.";
 const NO_SUCH_PATIENT: &str = "Choose a patient: there is no patient with this id.";
 
-/// One statement for the page (with the doctor's sub-object and the collections' versions) and
-/// one for the patients it embeds; the total comes from the count cache.
+/// One statement for the page (the visits with their patients and doctors, and the collections'
+/// versions); the total comes from the count cache.
 async fn list_visits(
     State(state): State<AppState>,
-    caller: Caller,
+    CallerDb { caller, mut db }: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Visit>>> {
     let scope = caller.list_scope(Action::ListDoctorVisits)?;
@@ -56,28 +56,14 @@ async fn list_visits(
     let request = PageRequest::from_query(&query, &mut errors);
     let filter = VisitFilter::from_query(&query, scope, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&state.db, request).await?;
+    let rows = filter.page(&mut db, request).await?;
     let count = || filter.count(&state.db);
     let total = state
         .counts
         .total_for_page("booking_doctor", filter.cache_key(), request, &rows, count)
         .await?;
-    let mut patient_ids: Vec<u64> = rows.iter().map(|versioned| versioned.row.user_id).collect();
-    patient_ids.sort_unstable();
-    patient_ids.dedup();
-    let patients = users::find_many(&state.db, &patient_ids).await?;
-    let viewer = Viewer::from(&caller);
-    let today = state.today();
-    let data = rows
-        .into_iter()
-        .map(|versioned| {
-            let row = versioned.row;
-            // The foreign key keeps a visit's patient, so each one is found.
-            let patient = patients.get(&row.user_id).cloned()?;
-            Some(row.view(patient, viewer, today))
-        })
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| ApiError::internal("a visit's patient is missing"))?;
+    let (viewer, today) = (Viewer::from(&caller), state.today());
+    let data = rows.into_iter().map(|versioned| versioned.row.view(viewer, today)).collect();
     Ok(Json(Page::new(request, total, data)))
 }
 
@@ -88,16 +74,10 @@ async fn get_visit(
 ) -> ApiResult<Json<Visit>> {
     let scope = caller.list_scope(Action::ReadDoctorVisit)?;
     let row = visit::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    if scope.is_some_and(|own| own != row.user_id) {
+    if scope.is_some_and(|own| own != row.patient_id()) {
         return Err(ApiError::NotFound);
     }
-    Ok(Json(show(&state, &caller, row).await?))
-}
-
-/// The visit with its patient, as `caller` may see them.
-async fn show(state: &AppState, caller: &Caller, row: VisitRow) -> ApiResult<Visit> {
-    let patient = users::find(&state.db, row.user_id).await?.ok_or(ApiError::NotFound)?;
-    Ok(row.view(patient, Viewer::from(caller), state.today()))
+    Ok(Json(row.view(Viewer::from(&caller), state.today())))
 }
 
 /// The doctor named by `doctor_id`, as a booking needs them.
@@ -244,8 +224,7 @@ async fn book_visit(
     mail::deliver(&state, [queued]).await;
 
     let row = visit::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    let visit = row.view(patient, Viewer::from(&caller), state.today());
-    Ok((StatusCode::CREATED, Json(visit)))
+    Ok((StatusCode::CREATED, Json(row.view(Viewer::from(&caller), state.today()))))
 }
 
 /// The business rules of a booking (409): the doctor is free at that time, and the patient has
@@ -309,7 +288,7 @@ async fn cancel_visit(
     let now = state.now();
     let mut tx = state.db.begin().await?;
     let row = visit::find_for_update(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
-    caller.authorize(Action::CancelDoctorVisit, Some(row.user_id))?;
+    caller.authorize(Action::CancelDoctorVisit, Some(row.patient_id()))?;
     if row.is_cancelled() {
         return Err(ApiError::Conflict("This visit is already cancelled.".into()));
     }
@@ -330,7 +309,7 @@ async fn cancel_visit(
     .await?;
     // The status filter's totals change.
     bump_version(&mut tx, "booking_doctor").await?;
-    let patient = users::find(&mut *tx, row.user_id).await?.ok_or(ApiError::NotFound)?;
+    let patient = &row.patient;
     let notification = Notification::VisitCancelled {
         name: patient.name.clone(),
         doctor: row.doctor_full_name(),
@@ -343,5 +322,5 @@ async fn cancel_visit(
     mail::deliver(&state, [queued]).await;
 
     let row = visit::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(row.view(patient, Viewer::from(&caller), state.today())))
+    Ok(Json(row.view(Viewer::from(&caller), state.today())))
 }

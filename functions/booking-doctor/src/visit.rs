@@ -1,5 +1,5 @@
-//! The visit read model: one row joins the visit with its doctor's roles row and profile, so the
-//! `doctor` sub-object needs no statement of its own; the patient is embedded as a full User.
+//! The visit read model: one row joins the visit with its patient (user, profile, role) and its
+//! doctor's roles row and profile, so a page of visits, patients and doctors is one statement.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -7,20 +7,29 @@ use sqlx::MySqlExecutor;
 
 use qhealth::users::{User, UserRow, Viewer};
 
-/// The columns of [`VisitRow`]; a literal, so that statements can be composed with `concat!`.
+/// The columns of [`VisitRow`] (the visit's own are prefixed `visit_` where the patient's
+/// [`qhealth::user_columns!`] have one of the same name: `id`, `is_active`, the timestamps); a literal, so that statements
+/// can be composed with `concat!`.
 macro_rules! visit_columns {
     () => {
-        "v.id, v.user_id, v.doctor_id, v.status, v.is_active, v.date_time, v.created_at, \
-         v.updated_at, dr.specialty AS doctor_specialty, dp.name AS doctor_name, \
-         dp.surname AS doctor_surname"
+        concat!(
+            "v.id AS visit_id, v.doctor_id, v.status, v.is_active AS visit_is_active, v.date_time, \
+             v.created_at AS visit_created_at, v.updated_at AS visit_updated_at, \
+             dr.specialty AS doctor_specialty, dp.name AS doctor_name, \
+             dp.surname AS doctor_surname, ",
+            qhealth::user_columns!()
+        )
     };
 }
 
-/// The tables behind [`visit_columns!`]: the visit `v`, its doctor's profile `dp` and roles row
-/// `dr` (left joined: the visit stays readable even if the doctor's role were ever removed).
+/// The tables behind [`visit_columns!`]: the visit `v`; its patient `u`, `p`, `r` (as
+/// [`qhealth::user_tables!`] names them); its doctor's profile `dp` and roles row `dr` (left
+/// joined: the visit stays readable even if the doctor's role were ever removed).
 macro_rules! visit_tables {
     () => {
-        "FROM doctor_visits v JOIN profiles dp ON dp.user_id = v.doctor_id \
+        "FROM doctor_visits v JOIN users u ON u.id = v.user_id \
+         JOIN profiles p ON p.user_id = v.user_id LEFT JOIN roles r ON r.user_id = v.user_id \
+         JOIN profiles dp ON dp.user_id = v.doctor_id \
          LEFT JOIN roles dr ON dr.user_id = v.doctor_id"
     };
 }
@@ -33,19 +42,23 @@ pub const CANCELLED: &str = "cancelled";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VisitRow {
+    #[sqlx(rename = "visit_id")]
     pub id: u64,
-    /// The patient.
-    pub user_id: u64,
     /// The doctor's user id.
     pub doctor_id: u64,
     pub status: String,
+    #[sqlx(rename = "visit_is_active")]
     pub is_active: bool,
     pub date_time: DateTime<Utc>,
+    #[sqlx(rename = "visit_created_at")]
     pub created_at: DateTime<Utc>,
+    #[sqlx(rename = "visit_updated_at")]
     pub updated_at: DateTime<Utc>,
     pub doctor_specialty: Option<String>,
     pub doctor_name: String,
     pub doctor_surname: String,
+    #[sqlx(flatten)]
+    pub patient: UserRow,
 }
 
 /// The visit as API.md shows it.
@@ -80,11 +93,16 @@ impl VisitRow {
         self.status == CANCELLED
     }
 
-    /// The visit with its `patient` (the user `user_id` names), as `viewer` may see them.
-    pub fn view(self, patient: UserRow, viewer: Viewer, today: NaiveDate) -> Visit {
+    /// The patient's user id.
+    pub fn patient_id(&self) -> u64 {
+        self.patient.id
+    }
+
+    /// The visit with its patient, as `viewer` may see them.
+    pub fn view(self, viewer: Viewer, today: NaiveDate) -> Visit {
         Visit {
             id: self.id,
-            user: patient.view(viewer, today),
+            user: self.patient.view(viewer, today),
             doctor: Doctor {
                 id: self.doctor_id,
                 specialty: self.doctor_specialty,

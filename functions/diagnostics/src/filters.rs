@@ -5,7 +5,7 @@ use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
 use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
-use sqlx::{MySql, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 use crate::Diagnostic;
 
@@ -45,7 +45,7 @@ impl DiagnosticFilter {
     /// One page, each row with the version of the `diagnostics` collection.
     pub async fn page(
         &self,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
         request: PageRequest,
     ) -> Result<Vec<Versioned<Diagnostic>>, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!(

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
-use qhealth::auth::Caller;
+use qhealth::auth::{Caller, CallerDb};
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
@@ -97,7 +97,7 @@ fn duplicate_or(error: sqlx::Error) -> ApiError {
 /// count only when the modalities changed since the cached total.
 async fn list(
     State(state): State<AppState>,
-    caller: Caller,
+    CallerDb { caller, mut db }: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Diagnostic>>> {
     caller.authorize(Action::ListDiagnostics, None)?;
@@ -105,7 +105,7 @@ async fn list(
     let request = PageRequest::from_query(&query, &mut errors);
     let filter = DiagnosticFilter::from_query(&query, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&state.db, request).await?;
+    let rows = filter.page(&mut db, request).await?;
     let count = || filter.count(&state.db);
     let total = state
         .counts

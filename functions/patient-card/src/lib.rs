@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::access::Action;
-use qhealth::auth::Caller;
+use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::Notification;
@@ -94,10 +94,10 @@ const TABLE: RecordTable = RecordTable {
 
 async fn list_entries(
     State(state): State<AppState>,
-    caller: Caller,
+    signed_in: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Entry>>> {
-    Ok(Json(TABLE.page::<EntryRow>(&state, &caller, &query).await?))
+    Ok(Json(TABLE.page::<EntryRow>(&state, signed_in, &query).await?))
 }
 
 async fn find_entry(
@@ -115,7 +115,8 @@ async fn find_entry(
     .await
 }
 
-/// A patient sees only their own entries; a pharmacist sees none (404 either way).
+/// A patient sees only their own entries (404 for anyone else's); a pharmacist none (403, for
+/// every id alike).
 async fn get_entry(
     State(state): State<AppState>,
     caller: Caller,

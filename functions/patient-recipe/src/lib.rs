@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::access::Action;
-use qhealth::auth::Caller;
+use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::Notification;
@@ -90,10 +90,10 @@ const TABLE: RecordTable = RecordTable {
 
 async fn list_prescriptions(
     State(state): State<AppState>,
-    caller: Caller,
+    signed_in: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Prescription>>> {
-    Ok(Json(TABLE.page::<PrescriptionRow>(&state, &caller, &query).await?))
+    Ok(Json(TABLE.page::<PrescriptionRow>(&state, signed_in, &query).await?))
 }
 
 async fn find_prescription(

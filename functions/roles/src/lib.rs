@@ -13,7 +13,7 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use qhealth::AppState;
 use qhealth::access::{Action, Role};
-use qhealth::auth::{Caller, Claims, TokenType};
+use qhealth::auth::{Caller, CallerDb, Claims, TokenType};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification, Queued};
@@ -89,27 +89,27 @@ fn doctor_profile_shown_to(caller: &Caller, doctor: &RoleRow) -> ProfileShown {
 
 async fn list_roles(
     State(state): State<AppState>,
-    caller: Caller,
+    signed_in: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<StaffRole>>> {
-    caller.authorize(Action::ListRoles, None)?;
-    list(&state, &caller, &query, false).await
+    signed_in.caller.authorize(Action::ListRoles, None)?;
+    list(&state, signed_in, &query, false).await
 }
 
 async fn list_doctors(
     State(state): State<AppState>,
-    caller: Caller,
+    signed_in: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<StaffRole>>> {
-    caller.authorize(Action::ListDoctors, None)?;
-    list(&state, &caller, &query, true).await
+    signed_in.caller.authorize(Action::ListDoctors, None)?;
+    list(&state, signed_in, &query, true).await
 }
 
 /// One page of staff members (or of doctors only): one statement for the page, and a count
 /// only when the staff changed since the last one.
 async fn list(
     state: &AppState,
-    caller: &Caller,
+    CallerDb { caller, mut db }: CallerDb,
     query: &QueryParams,
     doctors_only: bool,
 ) -> ApiResult<Json<Page<StaffRole>>> {
@@ -117,7 +117,7 @@ async fn list(
     let request = PageRequest::from_query(query, &mut errors);
     let (filter, order) = RoleFilter::from_query(query, doctors_only, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&state.db, order, request).await?;
+    let rows = filter.page(&mut db, order, request).await?;
     let count = || filter.count(&state.db);
     let total =
         state.counts.total_for_page("users", filter.cache_key(), request, &rows, count).await?;
@@ -126,11 +126,11 @@ async fn list(
         .map(|versioned| {
             let row = versioned.row;
             let shown = if doctors_only {
-                doctor_profile_shown_to(caller, &row)
+                doctor_profile_shown_to(&caller, &row)
             } else {
                 ProfileShown::Whole
             };
-            row.view(caller, shown, state)
+            row.view(&caller, shown, state)
         })
         .collect();
     Ok(Json(Page::new(request, total, data)))

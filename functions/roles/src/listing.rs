@@ -6,7 +6,7 @@ use qhealth::http::QueryParams;
 use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
 use qhealth::users::UserRow;
 use qhealth::{collection_version, user_columns, user_tables};
-use sqlx::{MySql, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 /// The roles row's own columns, beside [`user_columns!`] (whose `r` is that row).
 macro_rules! role_columns {
@@ -134,7 +134,7 @@ impl RoleFilter {
     /// go with their accounts, and the name filters read profiles.
     pub async fn page(
         &self,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
         order: Order,
         request: PageRequest,
     ) -> Result<Vec<Versioned<RoleRow>>, sqlx::Error> {

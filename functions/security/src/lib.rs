@@ -8,13 +8,13 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
-use qhealth::auth::Caller;
+use qhealth::auth::{Caller, CallerDb};
 use qhealth::collection_version;
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{PathId, QueryParams};
 use qhealth::page::{Page, PageRequest, Versioned, bump_version, filters};
 use serde::Serialize;
-use sqlx::{MySql, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -106,7 +106,7 @@ impl LoginHistoryFilter {
 
     async fn page(
         &self,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
         order: Order,
         request: PageRequest,
     ) -> Result<Vec<Versioned<LoginAttempt>>, sqlx::Error> {
@@ -125,7 +125,7 @@ impl LoginHistoryFilter {
 
 async fn list_attempts(
     State(state): State<AppState>,
-    caller: Caller,
+    CallerDb { caller, mut db }: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<LoginAttempt>>> {
     caller.authorize(Action::ListLoginHistory, None)?;
@@ -134,7 +134,7 @@ async fn list_attempts(
     let filter = LoginHistoryFilter::from_query(&query, &mut errors);
     let order = Order::from_query(&query, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&state.db, order, request).await?;
+    let rows = filter.page(&mut db, order, request).await?;
     let count = || filter.count(&state.db);
     let total =
         state.counts.total_for_page("security", filter.cache_key(), request, &rows, count).await?;

@@ -8,7 +8,7 @@ use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
 use qhealth::users::{IS_PATIENT, UserRow};
 use qhealth::validate::rules::latest_birth_date_for_age;
 use qhealth::{collection_version, user_columns, user_tables};
-use sqlx::{MySql, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct UserFilter {
@@ -95,7 +95,7 @@ impl UserFilter {
     /// One page, each row with the version of the `users` collection (for the cached total).
     pub async fn page(
         &self,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
         request: PageRequest,
     ) -> Result<Vec<Versioned<UserRow>>, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!(

@@ -9,7 +9,7 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use qhealth::AppState;
 use qhealth::access::{self, Action};
-use qhealth::auth::{Caller, Claims, TokenType, revoke_all_sessions, spend_action_token};
+use qhealth::auth::{Caller, CallerDb, Claims, TokenType, revoke_all_sessions, spend_action_token};
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, PathToken, QueryParams};
@@ -87,25 +87,25 @@ async fn register(
 
 async fn list_users(
     State(state): State<AppState>,
-    caller: Caller,
+    signed_in: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<User>>> {
-    caller.authorize(Action::ListUsers, None)?;
-    list(&state, &caller, &query, false).await
+    signed_in.caller.authorize(Action::ListUsers, None)?;
+    list(&state, signed_in, &query, false).await
 }
 
 async fn list_patients(
     State(state): State<AppState>,
-    caller: Caller,
+    signed_in: CallerDb,
     query: QueryParams,
 ) -> ApiResult<Json<Page<User>>> {
-    caller.authorize(Action::ListPatients, None)?;
-    list(&state, &caller, &query, true).await
+    signed_in.caller.authorize(Action::ListPatients, None)?;
+    list(&state, signed_in, &query, true).await
 }
 
 async fn list(
     state: &AppState,
-    caller: &Caller,
+    CallerDb { caller, mut db }: CallerDb,
     query: &QueryParams,
     patients_only: bool,
 ) -> ApiResult<Json<Page<User>>> {
@@ -113,11 +113,11 @@ async fn list(
     let request = PageRequest::from_query(query, &mut errors);
     let filter = UserFilter::from_query(query, state.today(), patients_only, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&state.db, request).await?;
+    let rows = filter.page(&mut db, request).await?;
     let count = || filter.count(&state.db);
     let total =
         state.counts.total_for_page("users", filter.cache_key(), request, &rows, count).await?;
-    let viewer = Viewer::from(caller);
+    let viewer = Viewer::from(&caller);
     let today = state.today();
     let data = rows.into_iter().map(|versioned| versioned.row.view(viewer, today)).collect();
     Ok(Json(Page::new(request, total, data)))

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use sqlx::{MySqlPool, QueryBuilder};
+use sqlx::QueryBuilder;
 
 use crate::access::{Role, TargetAccount};
 use crate::auth::Caller;
@@ -252,7 +252,10 @@ pub async fn find_for_update(
 }
 
 /// Several users in one statement, by id: how lists embed the users their rows refer to.
-pub async fn find_many(db: &MySqlPool, ids: &[u64]) -> Result<HashMap<u64, UserRow>, sqlx::Error> {
+pub async fn find_many(
+    executor: impl sqlx::MySqlExecutor<'_>,
+    ids: &[u64],
+) -> Result<HashMap<u64, UserRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -262,6 +265,6 @@ pub async fn find_many(db: &MySqlPool, ids: &[u64]) -> Result<HashMap<u64, UserR
         separated.push_bind(*id);
     }
     query.push(")");
-    let rows: Vec<UserRow> = query.build_query_as().fetch_all(db).await?;
+    let rows: Vec<UserRow> = query.build_query_as().fetch_all(executor).await?;
     Ok(rows.into_iter().map(|row| (row.id, row)).collect())
 }
