@@ -198,6 +198,40 @@ pub fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// The pieces every list statement shares, so that each list writes only its own tables,
+/// columns and conditions. Values are always bound, never written into the SQL.
+pub mod sql {
+    use sqlx::{MySql, MySqlPool, QueryBuilder};
+
+    use super::{PageRequest, contains_pattern};
+
+    /// ` AND <column> LIKE ? ESCAPE '!'` for each text filter that was given: the column
+    /// contains the text (case and accents ignored by the collation; `%` and `_` literal).
+    pub fn push_contains(query: &mut QueryBuilder<MySql>, filters: &[(&str, &Option<String>)]) {
+        for (column, text) in filters {
+            if let Some(text) = text {
+                query.push(" AND ").push(*column).push(" LIKE ");
+                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
+            }
+        }
+    }
+
+    /// ` LIMIT ? OFFSET ?` of the requested page.
+    pub fn push_page(query: &mut QueryBuilder<MySql>, request: PageRequest) {
+        query.push(" LIMIT ").push_bind(request.limit());
+        query.push(" OFFSET ").push_bind(request.offset());
+    }
+
+    /// Runs a `SELECT COUNT(*) ...` statement.
+    pub async fn count(
+        query: &mut QueryBuilder<MySql>,
+        db: &MySqlPool,
+    ) -> Result<u64, sqlx::Error> {
+        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+}
+
 /// Readers for filter values: a malformed one is a 400 naming the parameter.
 pub mod filters {
     use super::*;

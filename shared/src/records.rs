@@ -15,7 +15,7 @@ use crate::db::is_foreign_key_violation;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::QueryParams;
 use crate::mail::{self, Notification};
-use crate::page::{Page, PageRequest, Versioned, bump_version, contains_pattern, filters};
+use crate::page::{Page, PageRequest, Versioned, bump_version, filters, sql};
 use crate::state::AppState;
 use crate::users::{self, User, UserRow, Viewer};
 
@@ -229,17 +229,15 @@ impl RecordFilter {
         if let Some(patient) = conditions.patient {
             query.push(" AND r.user_id = ").push_bind(patient);
         }
-        let contains = [
-            ("r.", conditions.title_column, &conditions.title),
-            ("p.", "name", &conditions.patient_name),
-            ("p.", "surname", &conditions.patient_surname),
-        ];
-        for (table, column, text) in contains {
-            if let Some(text) = text {
-                query.push(" AND ").push(table).push(column).push(" LIKE ");
-                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
-            }
-        }
+        let title_column = format!("r.{}", conditions.title_column);
+        sql::push_contains(
+            query,
+            &[
+                (&title_column, &conditions.title),
+                ("p.name", &conditions.patient_name),
+                ("p.surname", &conditions.patient_surname),
+            ],
+        );
     }
 
     /// `select` is the kind's page statement up to its `WHERE` (see [`RecordTable::page`]).
@@ -252,16 +250,14 @@ impl RecordFilter {
         let mut query = QueryBuilder::new(select);
         self.push_conditions(&mut query);
         query.push(if self.newest_first { " ORDER BY r.id DESC" } else { " ORDER BY r.id" });
-        query.push(" LIMIT ").push_bind(request.limit());
-        query.push(" OFFSET ").push_bind(request.offset());
+        sql::push_page(&mut query, request);
         query.build_query_as().fetch_all(db).await
     }
 
     async fn count(&self, db: &MySqlPool, select: &'static str) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new(select);
         self.push_conditions(&mut query);
-        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        sql::count(&mut query, db).await
     }
 }
 

@@ -4,7 +4,7 @@
 use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
+use qhealth::page::{PageRequest, Versioned, filters, sql};
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 use crate::BookingRow;
@@ -48,25 +48,21 @@ impl BookingFilter {
         if let Some(patient_id) = self.patient_id {
             query.push(" AND b.user_id = ").push_bind(patient_id);
         }
-        let contains = [
-            ("d.modality", &self.modality),
-            ("p.name", &self.patient_name),
-            ("p.surname", &self.patient_surname),
-        ];
-        for (column, text) in contains {
-            if let Some(text) = text {
-                query.push(" AND ").push(column).push(" LIKE ");
-                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
-            }
-        }
+        sql::push_contains(
+            query,
+            &[
+                ("d.modality", &self.modality),
+                ("p.name", &self.patient_name),
+                ("p.surname", &self.patient_surname),
+            ],
+        );
     }
 
     pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) ");
         query.push(TABLES);
         self.push_conditions(&mut query);
-        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        sql::count(&mut query, db).await
     }
 
     /// One page. Its version sums the collections the filters read: bookings, modalities
@@ -86,8 +82,7 @@ impl BookingFilter {
         query.push(TABLES);
         self.push_conditions(&mut query);
         query.push(if self.newest_first { " ORDER BY b.id DESC" } else { " ORDER BY b.id" });
-        query.push(" LIMIT ").push_bind(request.limit());
-        query.push(" OFFSET ").push_bind(request.offset());
+        sql::push_page(&mut query, request);
         query.build_query_as().fetch_all(db).await
     }
 }

@@ -7,7 +7,7 @@
 use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
+use qhealth::page::{PageRequest, Versioned, filters, sql};
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 use crate::visit::{BOOKED, CANCELLED, VisitRow, visit_columns, visit_tables};
@@ -73,19 +73,16 @@ impl VisitFilter {
         if let Some(status) = self.status {
             query.push(" AND v.status = ").push_bind(status);
         }
-        let contains = [
-            ("dr.specialty", &self.specialty),
-            ("dp.name", &self.doctor_name),
-            ("dp.surname", &self.doctor_surname),
-            ("p.name", &self.patient_name),
-            ("p.surname", &self.patient_surname),
-        ];
-        for (column, text) in contains {
-            if let Some(text) = text {
-                query.push(" AND ").push(column).push(" LIKE ");
-                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
-            }
-        }
+        sql::push_contains(
+            query,
+            &[
+                ("dr.specialty", &self.specialty),
+                ("dp.name", &self.doctor_name),
+                ("dp.surname", &self.doctor_surname),
+                ("p.name", &self.patient_name),
+                ("p.surname", &self.patient_surname),
+            ],
+        );
     }
 
     /// The total; the doctor's and the patient's tables are joined only when a filter reads
@@ -100,8 +97,7 @@ impl VisitFilter {
         }
         self.push_patient_join(&mut query);
         self.push_conditions(&mut query);
-        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        sql::count(&mut query, db).await
     }
 
     /// One page of visits with their patients and doctors, each row with the summed version of
@@ -121,8 +117,7 @@ impl VisitFilter {
         ));
         self.push_conditions(&mut query);
         query.push(if self.newest_first { " ORDER BY v.id DESC" } else { " ORDER BY v.id" });
-        query.push(" LIMIT ").push_bind(request.limit());
-        query.push(" OFFSET ").push_bind(request.offset());
+        sql::push_page(&mut query, request);
         query.build_query_as().fetch_all(db).await
     }
 }

@@ -4,7 +4,7 @@
 use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
+use qhealth::page::{PageRequest, Versioned, filters, sql};
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
 use crate::Diagnostic;
@@ -29,17 +29,14 @@ impl DiagnosticFilter {
     }
 
     fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
-        if let Some(text) = &self.modality {
-            query.push(" WHERE modality LIKE ").push_bind(contains_pattern(text));
-            query.push(" ESCAPE '!'");
-        }
+        query.push(" WHERE TRUE");
+        sql::push_contains(query, &[("modality", &self.modality)]);
     }
 
     pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM diagnostics");
         self.push_conditions(&mut query);
-        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        sql::count(&mut query, db).await
     }
 
     /// One page, each row with the version of the `diagnostics` collection.
@@ -55,8 +52,7 @@ impl DiagnosticFilter {
         ));
         self.push_conditions(&mut query);
         query.push(if self.newest_first { " ORDER BY id DESC" } else { " ORDER BY id" });
-        query.push(" LIMIT ").push_bind(request.limit());
-        query.push(" OFFSET ").push_bind(request.offset());
+        sql::push_page(&mut query, request);
         query.build_query_as().fetch_all(db).await
     }
 }

@@ -3,7 +3,7 @@
 
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
+use qhealth::page::{PageRequest, Versioned, filters, sql};
 use qhealth::users::UserRow;
 use qhealth::{collection_version, user_columns, user_tables};
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
@@ -109,25 +109,21 @@ impl RoleFilter {
         if self.doctors_only {
             query.push(" AND r.role = 'doctor'");
         }
-        let contains = [
-            ("r.role", &self.role),
-            ("r.specialty", &self.specialty),
-            ("p.name", &self.name),
-            ("p.surname", &self.surname),
-        ];
-        for (column, text) in contains {
-            if let Some(text) = text {
-                query.push(" AND ").push(column).push(" LIKE ");
-                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
-            }
-        }
+        sql::push_contains(
+            query,
+            &[
+                ("r.role", &self.role),
+                ("r.specialty", &self.specialty),
+                ("p.name", &self.name),
+                ("p.surname", &self.surname),
+            ],
+        );
     }
 
     pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!("SELECT COUNT(*) ", user_tables!()));
         self.push_conditions(&mut query);
-        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        sql::count(&mut query, db).await
     }
 
     /// One page, each row with the version of the `users` collection: staff members come and
@@ -150,8 +146,7 @@ impl RoleFilter {
         ));
         self.push_conditions(&mut query);
         query.push(order.sql());
-        query.push(" LIMIT ").push_bind(request.limit());
-        query.push(" OFFSET ").push_bind(request.offset());
+        sql::push_page(&mut query, request);
         query.build_query_as().fetch_all(db).await
     }
 }

@@ -12,7 +12,7 @@ use qhealth::auth::{Caller, CallerDb};
 use qhealth::collection_version;
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{PathId, QueryParams};
-use qhealth::page::{Page, PageRequest, Versioned, bump_version, filters};
+use qhealth::page::{Page, PageRequest, Versioned, bump_version, filters, sql};
 use serde::Serialize;
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 
@@ -100,8 +100,7 @@ impl LoginHistoryFilter {
     async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM login_attempts");
         self.push_conditions(&mut query);
-        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        sql::count(&mut query, db).await
     }
 
     async fn page(
@@ -117,8 +116,7 @@ impl LoginHistoryFilter {
         ));
         self.push_conditions(&mut query);
         query.push(order.sql());
-        query.push(" LIMIT ").push_bind(request.limit());
-        query.push(" OFFSET ").push_bind(request.offset());
+        sql::push_page(&mut query, request);
         query.build_query_as().fetch_all(db).await
     }
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, contains_pattern, filters};
+use qhealth::page::{PageRequest, Versioned, filters, sql};
 use qhealth::users::{IS_PATIENT, UserRow};
 use qhealth::validate::rules::latest_birth_date_for_age;
 use qhealth::{collection_version, user_columns, user_tables};
@@ -59,18 +59,15 @@ impl UserFilter {
         if self.patients_only {
             query.push(" AND ").push(IS_PATIENT);
         }
-        let contains = [
-            ("p.name", &self.name),
-            ("p.surname", &self.surname),
-            ("p.city", &self.city),
-            ("p.country", &self.country),
-        ];
-        for (column, text) in contains {
-            if let Some(text) = text {
-                query.push(" AND ").push(column).push(" LIKE ");
-                query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
-            }
-        }
+        sql::push_contains(
+            query,
+            &[
+                ("p.name", &self.name),
+                ("p.surname", &self.surname),
+                ("p.city", &self.city),
+                ("p.country", &self.country),
+            ],
+        );
         if let Some(gender) = self.gender {
             query.push(" AND p.gender = ").push_bind(gender);
         }
@@ -88,8 +85,7 @@ impl UserFilter {
     pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!("SELECT COUNT(*) ", user_tables!()));
         self.push_conditions(&mut query);
-        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        sql::count(&mut query, db).await
     }
 
     /// One page, each row with the version of the `users` collection (for the cached total).
@@ -107,8 +103,8 @@ impl UserFilter {
             user_tables!()
         ));
         self.push_conditions(&mut query);
-        query.push(" ORDER BY u.id LIMIT ").push_bind(request.limit());
-        query.push(" OFFSET ").push_bind(request.offset());
+        query.push(" ORDER BY u.id");
+        sql::push_page(&mut query, request);
         query.build_query_as().fetch_all(db).await
     }
 }
