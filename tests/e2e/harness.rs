@@ -317,3 +317,17 @@ pub async fn insert_person(db: &MySqlPool, person: Person<'_>) -> u64 {
     bump_users(db).await;
     id
 }
+
+/// The ids of a page's objects, in order.
+pub fn ids(page: &Value) -> Vec<u64> {
+    page["data"].as_array().unwrap().iter().map(|item| item["id"].as_u64().unwrap()).collect()
+}
+
+/// The roles row id of a staff member.
+pub async fn role_id_of(db: &MySqlPool, user_id: u64) -> u64 {
+    sqlx::query_scalar("SELECT id FROM roles WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}

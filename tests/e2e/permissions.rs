@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{Session, TestApp, count, send};
+use crate::harness::{Session, TestApp, count, role_id_of, send};
 
 /// Who asks, in the column order of the tables below.
 struct Cast {
@@ -79,11 +79,7 @@ async fn set_up(app: &TestApp) -> (Cast, Objects) {
     let journal = created(app, &cast.doctor, "/patient_card", journal).await;
     let prescription = json!({"recipe": "Paracetamol", "description": "3×1", "user_id": patient});
     let prescription = created(app, &cast.pharmacist, "/patient_recipe", prescription).await;
-    let doctor_role = sqlx::query_scalar("SELECT id FROM roles WHERE user_id = ?")
-        .bind(cast.doctor.id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let doctor_role = role_id_of(&app.db, cast.doctor.id).await;
     let login =
         sqlx::query_scalar("SELECT MAX(id) FROM login_attempts").fetch_one(&app.db).await.unwrap();
     let objects = Objects { diagnostic, booking, visit, journal, prescription, doctor_role, login };

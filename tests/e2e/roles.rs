@@ -8,18 +8,9 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
 use crate::harness::{
-    APP_URL, PASSWORD, Person, Session, TestApp, bump_users, count, insert_person, profile, send,
-    user_id_of,
+    APP_URL, PASSWORD, Person, Session, TestApp, bump_users, count, insert_person, profile,
+    role_id_of, send, user_id_of,
 };
-
-/// The roles row id of a staff member.
-async fn role_id_of(db: &MySqlPool, user_id: u64) -> u64 {
-    sqlx::query_scalar("SELECT id FROM roles WHERE user_id = ?")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
-        .unwrap()
-}
 
 /// A staff member written straight to the database (fast, for lists); their roles row id.
 async fn insert_staff(

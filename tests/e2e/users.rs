@@ -6,12 +6,8 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
 use crate::harness::{
-    PASSWORD, Person, Session, TestApp, count, insert_person, profile, send, user_id_of,
+    PASSWORD, Person, Session, TestApp, count, ids, insert_person, profile, send, user_id_of,
 };
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|u| u["id"].as_u64().unwrap()).collect()
-}
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn registration_creates_an_inactive_patient_and_sends_two_emails(db: MySqlPool) {

@@ -316,7 +316,7 @@ async fn ensure_deletable(conn: &mut MySqlConnection, target: &UserRow) -> ApiRe
     } else if holds.booked_visits {
         Some("This patient has booked doctor visits. Cancel them before deleting the account.")
     } else if holds.doctor_visits {
-        Some("This doctor has booked visits. Cancel or move them before deleting the account.")
+        Some("This doctor has booked visits. Cancel them before deleting the account.")
     } else if holds.medical_records {
         Some(
             "This patient has journal entries or prescriptions, which the clinic must keep. \
