@@ -60,20 +60,20 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let session = Session::from_bearer_token(parts, state)?;
-        session.caller(&state.db).await
+        let bearer = Bearer::from_header(parts, state)?;
+        bearer.caller(&state.db).await
     }
 }
 
 /// Who the bearer token says is asking, before the account has been re-read.
-struct Session {
+struct Bearer {
     user_id: u64,
     family: String,
 }
 
-impl Session {
+impl Bearer {
     /// Verifies the access token in `Authorization: Bearer`.
-    fn from_bearer_token(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
+    fn from_header(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
         let header = parts
             .headers
             .get(AUTHORIZATION)
@@ -126,9 +126,9 @@ impl FromRequestParts<AppState> for CallerDb {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let session = Session::from_bearer_token(parts, state)?;
+        let bearer = Bearer::from_header(parts, state)?;
         let mut db = state.db.acquire().await?;
-        let caller = session.caller(&mut *db).await?;
+        let caller = bearer.caller(&mut *db).await?;
         Ok(Self { caller, db })
     }
 }
