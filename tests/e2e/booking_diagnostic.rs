@@ -7,17 +7,13 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{PASSWORD, Session, TestApp, count, profile, send};
+use crate::harness::{PASSWORD, Session, TestApp, count, ids, profile, send};
 
 const BY_STAFF: &str = "Your diagnostic appointment";
 const BY_PATIENT: &str = "We have received your diagnostic request";
 /// 09:00 in Stockholm on a winter day.
 const NINE_LOCAL: &str = "2026-12-01T09:00";
 const NINE_LOCAL_UTC: &str = "2026-12-01T08:00:00Z";
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|b| b["id"].as_u64().unwrap()).collect()
-}
 
 /// A signed-in patient with their own name (the harness's are all Eva Lind).
 async fn patient_named(app: &TestApp, email: &str, name: &str, surname: &str) -> Session {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
 use crate::harness::{
-    PASSWORD, Person, Session, TestApp, bump_users, count, insert_person, send, start_of_test,
+    PASSWORD, Person, Session, TestApp, bump_users, count, ids, insert_person, send, start_of_test,
 };
 
 /// Tuesday 1 December 2026, 09:00 in Stockholm: five days after the tests start.
@@ -26,10 +26,6 @@ const TOO_LATE: &str =
 const ALREADY_CANCELLED: &str = "This visit is already cancelled.";
 const BOOKED_SUBJECT: &str = "Your doctor's appointment is booked";
 const CANCELLED_SUBJECT: &str = "Your doctor's appointment is cancelled";
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|v| v["id"].as_u64().unwrap()).collect()
-}
 
 /// `hours` after the tests start, in RFC 3339.
 fn hours_ahead(hours: i64) -> String {

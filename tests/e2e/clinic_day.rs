@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{PASSWORD, Session, TestApp, profile, send};
+use crate::harness::{PASSWORD, Session, TestApp, ids, profile, send};
 
 /// Staff hire a member: the role is created, the e-mailed link activates the account with a
 /// password of their choosing, and they sign in.
@@ -37,10 +37,6 @@ async fn post(app: &TestApp, session: &Session, path: &str, body: Value) -> (Sta
 
 fn subjects(app: &TestApp, address: &str) -> Vec<String> {
     app.emails_to(address).into_iter().map(|email| email.subject).collect()
-}
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|item| item["id"].as_u64().unwrap()).collect()
 }
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]

@@ -5,11 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{Session, TestApp, count, send};
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|d| d["id"].as_u64().unwrap()).collect()
-}
+use crate::harness::{Session, TestApp, count, ids, send};
 
 fn modalities(page: &Value) -> Vec<&str> {
     page["data"].as_array().unwrap().iter().map(|d| d["modality"].as_str().unwrap()).collect()
@@ -306,4 +302,33 @@ async fn simultaneous_duplicates_make_one_modality(db: MySqlPool) {
     statuses.sort_unstable();
     assert_eq!(statuses, [201, 409, 409], "{a:?} {b:?} {c:?}");
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM diagnostics").await, 1);
+}
+
+/// The modality list re-reads the caller's account inside its page statement: a blocked
+/// account or an ended session is refused there too, with rows to show or without.
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn the_list_refuses_ended_sessions_and_blocked_accounts(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let eva = app.patient("eva@clinic.test").await;
+    let bo = app.patient("bo@clinic.test").await;
+    let mri = add(&app, &root, "MRI").await;
+    assert_eq!(app.get(&eva, "/diagnostics").await.0, StatusCode::OK);
+
+    let (status, _) = app.post_anonymous("/auth/logout", json!({"refresh": bo.refresh})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = app.get(&bo, "/diagnostics").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a signed-out session: {body}");
+
+    app.patch(&root, &format!("/users/{}/block", eva.id), json!({})).await;
+    for path in ["/diagnostics", "/diagnostics?modality=nothing-matches", "/diagnostics?page=9"] {
+        let (status, body) = app.get(&eva, path).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} for a blocked account: {body}");
+        assert!(body["detail"].is_string());
+    }
+    assert_eq!(app.delete(&root, &format!("/diagnostics/{mri}")).await.0, StatusCode::NO_CONTENT);
+    let (status, _) = app.get(&eva, "/diagnostics").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "an empty list for a blocked account");
+    let (status, page) = app.get(&root, "/diagnostics").await;
+    assert_eq!((status, page["total_items"].as_u64()), (StatusCode::OK, Some(0)));
 }

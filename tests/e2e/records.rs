@@ -6,7 +6,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{PASSWORD, Person, Session, TestApp, count, insert_person, profile, send};
+use crate::harness::{
+    PASSWORD, Person, Session, TestApp, count, ids, insert_person, profile, send,
+};
 
 /// One kind of record, and what differs between the two.
 #[derive(Debug, Clone, Copy)]
@@ -118,10 +120,6 @@ async fn write(app: &TestApp, author: &Session, kind: Kind, patient: u64, title:
     let (status, body) = post(app, author, kind.path, &kind.body(patient, title)).await;
     assert_eq!(status, StatusCode::CREATED, "{} by {}: {body}", kind.path, author.email);
     body["id"].as_u64().unwrap()
-}
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|r| r["id"].as_u64().unwrap()).collect()
 }
 
 async fn rows(app: &TestApp) -> (i64, i64) {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
 use crate::harness::{
-    APP_URL, PASSWORD, Person, Session, TestApp, bump_users, count, insert_person, profile,
+    APP_URL, PASSWORD, Person, Session, TestApp, bump_users, count, ids, insert_person, profile,
     role_id_of, send, user_id_of,
 };
 
@@ -57,10 +57,6 @@ fn member(role: &str, specialty: Option<&str>, email: &str, name: &str) -> Value
 
 async fn create(app: &TestApp, session: &Session, body: &Value) -> (StatusCode, Value) {
     send(app.as_user(session, Method::POST, "/roles").json(body)).await
-}
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|r| r["id"].as_u64().unwrap()).collect()
 }
 
 struct Clinic {

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{PASSWORD, TestApp, count, send};
+use crate::harness::{PASSWORD, TestApp, count, ids, send};
 
 /// A login attempt written straight to the database, made (and recorded) at `at`; its id.
 async fn insert_attempt(db: &MySqlPool, email: &str, at: &str, success: bool) -> u64 {
@@ -28,10 +28,6 @@ async fn insert_attempt(db: &MySqlPool, email: &str, at: &str, success: bool) ->
         .await
         .unwrap();
     id
-}
-
-fn ids(page: &Value) -> Vec<u64> {
-    page["data"].as_array().unwrap().iter().map(|a| a["id"].as_u64().unwrap()).collect()
 }
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]

@@ -1,6 +1,7 @@
 //! The filters of the modality list (`modality`, `order`), as one statement each for the page
 //! and the total.
 
+use qhealth::auth::{AccountChecked, Bearer};
 use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
@@ -39,17 +40,21 @@ impl DiagnosticFilter {
         sql::count(&mut query, db).await
     }
 
-    /// One page, each row with the version of the `diagnostics` collection.
+    /// One page, each row with the version of the `diagnostics` collection and whether
+    /// `bearer`'s account and session are still valid (read in the same statement).
     pub async fn page(
         &self,
         db: &mut MySqlConnection,
+        bearer: &Bearer,
         request: PageRequest,
-    ) -> Result<Vec<Versioned<Diagnostic>>, sqlx::Error> {
+    ) -> Result<Vec<Versioned<AccountChecked<Diagnostic>>>, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!(
             "SELECT id, modality, created_at, updated_at, ",
             collection_version!("diagnostics"),
-            " FROM diagnostics"
+            ", "
         ));
+        bearer.push_account_check(&mut query);
+        query.push(" FROM diagnostics");
         self.push_conditions(&mut query);
         query.push(if self.newest_first { " ORDER BY id DESC" } else { " ORDER BY id" });
         sql::push_page(&mut query, request);

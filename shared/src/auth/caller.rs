@@ -6,8 +6,9 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use sqlx::mysql::MySqlRow;
 use sqlx::pool::PoolConnection;
-use sqlx::{MySql, MySqlExecutor};
+use sqlx::{FromRow, MySql, MySqlConnection, MySqlExecutor, QueryBuilder, Row};
 
 use super::tokens::TokenType;
 use crate::access::{self, Action, Actor, Reach, Role};
@@ -65,10 +66,23 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Who the bearer token says is asking, before the account has been re-read.
-struct Bearer {
+/// A verified access token whose account has not been re-read yet: who the token says is
+/// asking. Almost every handler takes [`Caller`] (or [`CallerDb`]), which re-reads the account
+/// in a statement of its own. The one list every signed-in user may read whatever their role,
+/// the modalities, takes this instead and re-reads the account inside its page statement
+/// ([`Bearer::push_account_check`], [`Bearer::confirm`]): one statement per request, not two.
+#[derive(Debug, Clone)]
+pub struct Bearer {
     user_id: u64,
     family: String,
+}
+
+impl FromRequestParts<AppState> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Self::from_header(parts, state)
+    }
 }
 
 impl Bearer {
@@ -90,7 +104,7 @@ impl Bearer {
 
     /// The caller, if the account is still active, the session not revoked; with their role
     /// as it is now.
-    async fn caller(self, executor: impl MySqlExecutor<'_>) -> Result<Caller, ApiError> {
+    async fn caller(&self, executor: impl MySqlExecutor<'_>) -> Result<Caller, ApiError> {
         let account = sqlx::query!(
             r#"SELECT u.is_superuser AS "is_superuser: bool", u.is_staff AS "is_staff: bool",
                       r.role AS "staff_role?"
@@ -99,7 +113,7 @@ impl Bearer {
                  ON f.id = ? AND f.user_id = u.id AND f.revoked_at IS NULL
                LEFT JOIN roles r ON r.user_id = u.id
                WHERE u.id = ? AND u.is_active"#,
-            self.family,
+            &self.family,
             self.user_id
         )
         .fetch_optional(executor)
@@ -108,8 +122,50 @@ impl Bearer {
         Ok(Caller {
             user_id: self.user_id,
             role: Role::of(account.is_superuser, account.is_staff, account.staff_role.as_deref()),
-            family: self.family,
+            family: self.family.clone(),
         })
+    }
+
+    /// Adds to a statement's select list what [`Caller`] checks on its own: whether the account
+    /// is still active and this session not revoked, as the column `signed_in` (see
+    /// [`AccountChecked`]). The statement reads it in the same snapshot as its rows.
+    pub fn push_account_check(&self, query: &mut QueryBuilder<MySql>) {
+        query.push(
+            "EXISTS(SELECT 1 FROM users su JOIN refresh_token_families sf \
+             ON sf.id = ",
+        );
+        query.push_bind(self.family.clone());
+        query.push(" AND sf.user_id = su.id AND sf.revoked_at IS NULL WHERE su.id = ");
+        query.push_bind(self.user_id);
+        query.push(" AND su.is_active) AS signed_in");
+    }
+
+    /// The verdict on a statement that carried [`Bearer::push_account_check`], given its first
+    /// row: 401 if the account or the session has ended; a statement that found no rows says
+    /// nothing, so then the account is re-read on `db`.
+    pub async fn confirm<T>(
+        &self,
+        first_row: Option<&AccountChecked<T>>,
+        db: &mut MySqlConnection,
+    ) -> Result<(), ApiError> {
+        match first_row {
+            Some(row) if row.signed_in => Ok(()),
+            Some(_) => Err(ApiError::Unauthorized(NOT_SIGNED_IN)),
+            None => self.caller(db).await.map(|_| ()),
+        }
+    }
+}
+
+/// A row of a statement that also re-read the caller's account
+/// ([`Bearer::push_account_check`]).
+pub struct AccountChecked<T> {
+    pub row: T,
+    pub signed_in: bool,
+}
+
+impl<'r, T: FromRow<'r, MySqlRow>> FromRow<'r, MySqlRow> for AccountChecked<T> {
+    fn from_row(row: &'r MySqlRow) -> Result<Self, sqlx::Error> {
+        Ok(Self { row: T::from_row(row)?, signed_in: row.try_get("signed_in")? })
     }
 }
 
