@@ -201,7 +201,7 @@ pub fn contains_pattern(text: &str) -> String {
 /// The pieces every list statement shares, so that each list writes only its own tables,
 /// columns and conditions. Values are always bound, never written into the SQL.
 pub mod sql {
-    use sqlx::{MySql, MySqlPool, QueryBuilder};
+    use sqlx::{MySql, MySqlConnection, QueryBuilder};
 
     use super::{PageRequest, contains_pattern};
 
@@ -225,7 +225,7 @@ pub mod sql {
     /// Runs a `SELECT COUNT(*) ...` statement.
     pub async fn count(
         query: &mut QueryBuilder<MySql>,
-        db: &MySqlPool,
+        db: &mut MySqlConnection,
     ) -> Result<u64, sqlx::Error> {
         let total: i64 = query.build_query_scalar().fetch_one(db).await?;
         Ok(u64::try_from(total).unwrap_or(0))

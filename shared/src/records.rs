@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use sqlx::mysql::MySqlRow;
-use sqlx::{FromRow, MySql, MySqlConnection, MySqlPool, QueryBuilder, Transaction};
+use sqlx::{FromRow, MySql, MySqlConnection, QueryBuilder, Transaction};
 
 use crate::access::Action;
 use crate::auth::{Caller, CallerDb};
@@ -78,10 +78,14 @@ impl RecordTable {
         let filter = RecordFilter::from_query(query, self.title, patient, &mut errors);
         errors.into_result()?;
         let rows: Vec<Versioned<R>> = filter.page(&mut db, self.page, request).await?;
-        let count = || filter.count(&state.db, self.count);
+        // The total is counted on the request's connection too, never a second one.
+        let (filter, conn) = (&filter, &mut *db);
+        let key = filter.cache_key();
         let total = state
             .counts
-            .total_for_page(self.collection, filter.cache_key(), request, &rows, count)
+            .total_for_page(self.collection, key, request, &rows, move || {
+                filter.count(conn, self.count)
+            })
             .await?;
         let ids: Vec<u64> = rows.iter().map(|versioned| versioned.row.patient_id()).collect();
         let patients = patient_views(&mut db, state, &caller, &ids).await?;
@@ -254,7 +258,11 @@ impl RecordFilter {
         query.build_query_as().fetch_all(db).await
     }
 
-    async fn count(&self, db: &MySqlPool, select: &'static str) -> Result<u64, sqlx::Error> {
+    async fn count(
+        &self,
+        db: &mut MySqlConnection,
+        select: &'static str,
+    ) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new(select);
         self.push_conditions(&mut query);
         sql::count(&mut query, db).await

@@ -78,3 +78,49 @@ async fn an_api_gateway_event_is_served_by_the_same_router(db: MySqlPool) {
     let response = router.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "the account is blocked");
 }
+
+/// On Lambda each instance has a pool of two connections and serves one request at a time. A
+/// list takes one connection for the whole request (the caller, the page, the count, the
+/// embedded users): with a pool of one, a handler that wanted a second would wait for itself
+/// until the pool's timeout and answer 500.
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn every_list_works_on_a_single_connection(db: MySqlPool) {
+    let seeding = TestApp::spawn(db.clone()).await;
+    let root = seeding.superuser().await;
+    let eva = seeding.patient("eva@clinic.test").await;
+    let post = |path: &'static str, body: Value| {
+        crate::harness::send(seeding.as_user(&root, reqwest::Method::POST, path).json(&body))
+    };
+    let (_, mri) = post("/diagnostics", json!({"modality": "MRI"})).await;
+    let booking =
+        json!({"diagnostics_id": mri["id"], "user_id": eva.id, "date_time": "2026-12-01T09:00"});
+    assert_eq!(post("/booking_diagnostic", booking).await.0, StatusCode::CREATED);
+    let entry = json!({"diagnosis": "Flu", "description": "-", "planning": "-", "user_id": eva.id});
+    assert_eq!(post("/patient_card", entry).await.0, StatusCode::CREATED);
+    let recipe = json!({"recipe": "Rest", "description": "-", "user_id": eva.id});
+    assert_eq!(post("/patient_recipe", recipe).await.0, StatusCode::CREATED);
+
+    let one = sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(2))
+        .connect_with((*db.connect_options()).clone())
+        .await
+        .unwrap();
+    let app = TestApp::spawn(one).await;
+    for list in [
+        "/users",
+        "/users/patient",
+        "/roles",
+        "/roles/doctor_list",
+        "/diagnostics",
+        "/booking_diagnostic",
+        "/booking_doctor",
+        "/patient_card",
+        "/patient_recipe",
+        "/security",
+    ] {
+        // A fresh gateway has no cached totals: every list also counts.
+        let (status, page) = app.get(&root, list).await;
+        assert_eq!(status, StatusCode::OK, "{list}: {page}");
+    }
+}

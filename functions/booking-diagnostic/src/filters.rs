@@ -5,7 +5,7 @@ use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
 use qhealth::page::{PageRequest, Versioned, filters, sql};
-use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, QueryBuilder};
 
 use crate::BookingRow;
 
@@ -58,7 +58,7 @@ impl BookingFilter {
         );
     }
 
-    pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) ");
         query.push(TABLES);
         self.push_conditions(&mut query);

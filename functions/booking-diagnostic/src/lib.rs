@@ -193,10 +193,13 @@ async fn list(
     let filter = BookingFilter::from_query(&query, scope, &mut errors);
     errors.into_result()?;
     let rows = filter.page(&mut db, request).await?;
-    let count = || filter.count(&state.db);
+    // The total is counted on the request's connection too, never a second one.
+    let (filter, conn) = (&filter, &mut *db);
     let total = state
         .counts
-        .total_for_page("booking_diagnostic", filter.cache_key(), request, &rows, count)
+        .total_for_page("booking_diagnostic", filter.cache_key(), request, &rows, move || {
+            filter.count(conn)
+        })
         .await?;
     let rows = rows.into_iter().map(|versioned| versioned.row).collect();
     let data = embed_users(&mut *db, &state, &caller, rows).await?;

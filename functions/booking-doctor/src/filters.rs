@@ -8,7 +8,7 @@ use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
 use qhealth::page::{PageRequest, Versioned, filters, sql};
-use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, QueryBuilder};
 
 use crate::visit::{BOOKED, CANCELLED, VisitRow, visit_columns, visit_tables};
 
@@ -87,7 +87,7 @@ impl VisitFilter {
 
     /// The total; the doctor's and the patient's tables are joined only when a filter reads
     /// them (every visit has both, with profiles, so they never change a total otherwise).
-    pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM doctor_visits v");
         if self.filters_doctor() {
             query.push(

@@ -6,7 +6,7 @@ use qhealth::collection_version;
 use qhealth::error::FieldErrors;
 use qhealth::http::QueryParams;
 use qhealth::page::{PageRequest, Versioned, filters, sql};
-use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, QueryBuilder};
 
 use crate::Diagnostic;
 
@@ -34,7 +34,7 @@ impl DiagnosticFilter {
         sql::push_contains(query, &[("modality", &self.modality)]);
     }
 
-    pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM diagnostics");
         self.push_conditions(&mut query);
         sql::count(&mut query, db).await

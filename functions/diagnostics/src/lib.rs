@@ -109,10 +109,13 @@ async fn list(
     let mut db = state.db.acquire().await?;
     let rows = filter.page(&mut db, &bearer, request).await?;
     bearer.confirm(rows.first().map(|versioned| &versioned.row), &mut db).await?;
-    let count = || filter.count(&state.db);
+    // The total is counted on the request's connection too, never a second one.
+    let (filter, conn) = (&filter, &mut *db);
     let total = state
         .counts
-        .total_for_page("diagnostics", filter.cache_key(), request, &rows, count)
+        .total_for_page("diagnostics", filter.cache_key(), request, &rows, move || {
+            filter.count(conn)
+        })
         .await?;
     let data = rows.into_iter().map(|versioned| versioned.row.row).collect();
     Ok(Json(Page::new(request, total, data)))

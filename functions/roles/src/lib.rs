@@ -118,9 +118,12 @@ async fn list(
     let (filter, order) = RoleFilter::from_query(query, doctors_only, &mut errors);
     errors.into_result()?;
     let rows = filter.page(&mut db, order, request).await?;
-    let count = || filter.count(&state.db);
-    let total =
-        state.counts.total_for_page("users", filter.cache_key(), request, &rows, count).await?;
+    // The total is counted on the request's connection too, never a second one.
+    let (filter, conn) = (&filter, &mut *db);
+    let total = state
+        .counts
+        .total_for_page("users", filter.cache_key(), request, &rows, move || filter.count(conn))
+        .await?;
     let data = rows
         .into_iter()
         .map(|versioned| {

@@ -120,7 +120,7 @@ impl RoleFilter {
         );
     }
 
-    pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!("SELECT COUNT(*) ", user_tables!()));
         self.push_conditions(&mut query);
         sql::count(&mut query, db).await

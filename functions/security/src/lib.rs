@@ -14,7 +14,7 @@ use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{PathId, QueryParams};
 use qhealth::page::{Page, PageRequest, Versioned, bump_version, filters, sql};
 use serde::Serialize;
-use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, QueryBuilder};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -97,7 +97,7 @@ impl LoginHistoryFilter {
         }
     }
 
-    async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+    async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM login_attempts");
         self.push_conditions(&mut query);
         sql::count(&mut query, db).await
@@ -133,9 +133,12 @@ async fn list_attempts(
     let order = Order::from_query(&query, &mut errors);
     errors.into_result()?;
     let rows = filter.page(&mut db, order, request).await?;
-    let count = || filter.count(&state.db);
-    let total =
-        state.counts.total_for_page("security", filter.cache_key(), request, &rows, count).await?;
+    // The total is counted on the request's connection too, never a second one.
+    let (filter, conn) = (&filter, &mut *db);
+    let total = state
+        .counts
+        .total_for_page("security", filter.cache_key(), request, &rows, move || filter.count(conn))
+        .await?;
     let data = rows.into_iter().map(|versioned| versioned.row).collect();
     Ok(Json(Page::new(request, total, data)))
 }

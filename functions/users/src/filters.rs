@@ -8,7 +8,7 @@ use qhealth::page::{PageRequest, Versioned, filters, sql};
 use qhealth::users::{IS_PATIENT, UserRow};
 use qhealth::validate::rules::latest_birth_date_for_age;
 use qhealth::{collection_version, user_columns, user_tables};
-use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
+use sqlx::{MySql, MySqlConnection, QueryBuilder};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct UserFilter {
@@ -82,7 +82,7 @@ impl UserFilter {
         }
     }
 
-    pub async fn count(&self, db: &MySqlPool) -> Result<u64, sqlx::Error> {
+    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
         let mut query = QueryBuilder::new(concat!("SELECT COUNT(*) ", user_tables!()));
         self.push_conditions(&mut query);
         sql::count(&mut query, db).await
