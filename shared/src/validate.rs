@@ -384,6 +384,12 @@ pub mod rules {
         }
     }
 
+    /// A name the clinic gives something (a modality, a specialty): like [`text_up_to`], but
+    /// stored without the spaces around it, so that " MRI " and "MRI" are one name.
+    pub fn trimmed_text_up_to(max: usize) -> impl Fn(&Value) -> RuleResult<String> {
+        move |value| text_up_to(max)(&Value::from(text(value)?.trim()))
+    }
+
     const DATE_TIME_HELP: &str = "Enter a date and time as YYYY-MM-DDTHH:MM (seconds and a UTC \
                                   offset are optional; without an offset it is the clinic's time).";
 
@@ -693,6 +699,11 @@ mod tests {
         assert!(rule(&json!("123456")).is_err());
         assert_eq!(rule(&json!("ÅÄÖåä")).unwrap(), "ÅÄÖåä", "characters, not bytes");
         assert!(rule(&json!(5)).is_err());
+        let name = trimmed_text_up_to(3);
+        assert_eq!(name(&json!("  MRI ")).unwrap(), "MRI");
+        assert!(name(&json!("   ")).is_err());
+        assert!(name(&json!(" ECGX ")).is_err());
+        assert!(name(&json!(3)).is_err());
         assert_eq!(id(&json!(7)).unwrap(), 7);
         for bad in [json!(0), json!(-1), json!("7"), json!(1.5), json!(null)] {
             assert!(id(&bad).is_err(), "{bad}");

@@ -51,15 +51,7 @@ pub fn router() -> Router<AppState> {
 
 /// A modality's name: text, stored trimmed, 1–100 characters.
 pub fn modality(value: &Value) -> RuleResult<String> {
-    let name = rules::any_text(value)?;
-    let name = name.trim();
-    if name.is_empty() {
-        Err("This field may not be blank.".into())
-    } else if name.chars().count() > MAX_MODALITY_CHARS {
-        Err(format!("Use at most {MAX_MODALITY_CHARS} characters.").into())
-    } else {
-        Ok(name.to_owned())
-    }
+    rules::trimmed_text_up_to(MAX_MODALITY_CHARS)(value)
 }
 
 /// The `modality` of a request body, required.

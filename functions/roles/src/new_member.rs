@@ -65,8 +65,7 @@ fn staff_role(value: &Value) -> RuleResult<&'static str> {
 
 /// A doctor's specialty: free text, trimmed, 1–100 characters.
 fn specialty(value: &Value) -> RuleResult<String> {
-    let trimmed = value.as_str().map(|text| Value::from(text.trim()));
-    rules::text_up_to(MAX_SPECIALTY_CHARS)(trimmed.as_ref().unwrap_or(value))
+    rules::trimmed_text_up_to(MAX_SPECIALTY_CHARS)(value)
 }
 
 fn refuse_specialty(_: &Value) -> RuleResult<String> {
