@@ -1,26 +1,18 @@
 //! `/api/booking_diagnostic`, row by row: patients ask for examinations, the clinic books them
 //! and sets their times, and the patient is e-mailed each time.
 
-use qhealth::access::Role;
 use qhealth::mail::Email;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{PASSWORD, Session, TestApp, count, ids, profile, send};
+use crate::harness::{Clinic, Session, TestApp, count, ids, send};
 
 const BY_STAFF: &str = "Your diagnostic appointment";
 const BY_PATIENT: &str = "We have received your diagnostic request";
 /// 09:00 in Stockholm on a winter day.
 const NINE_LOCAL: &str = "2026-12-01T09:00";
 const NINE_LOCAL_UTC: &str = "2026-12-01T08:00:00Z";
-
-/// A signed-in patient with their own name (the harness's are all Eva Lind).
-async fn patient_named(app: &TestApp, email: &str, name: &str, surname: &str) -> Session {
-    app.register(email, profile(name, surname)).await;
-    app.activate(email).await;
-    app.session(email, PASSWORD).await
-}
 
 async fn add_modality(app: &TestApp, staff: &Session, name: &str) -> u64 {
     let request = app.as_user(staff, Method::POST, "/diagnostics");
@@ -51,33 +43,10 @@ async fn booking_emails(app: &TestApp, address: &str, total: usize, subject: &st
     all.into_iter().filter(|email| email.subject == subject).collect()
 }
 
-/// The people of a small clinic.
-struct Clinic {
-    root: Session,
-    admin: Session,
-    doctor: Session,
-    operator: Session,
-    pharmacist: Session,
-    eva: Session,
-    nils: Session,
-}
-
-async fn clinic(app: &TestApp) -> Clinic {
-    Clinic {
-        root: app.superuser().await,
-        admin: app.staff("admin@clinic.test", Role::Admin).await,
-        doctor: app.staff("doc@clinic.test", Role::Doctor).await,
-        operator: app.staff("op@clinic.test", Role::Operator).await,
-        pharmacist: app.staff("ph@clinic.test", Role::Pharmacist).await,
-        eva: patient_named(app, "eva@clinic.test", "Eva", "Lind").await,
-        nils: patient_named(app, "nils@clinic.test", "Nils", "Holm").await,
-    }
-}
-
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn who_may_book_see_schedule_and_delete(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mut modalities = Vec::new();
     for name in ["MRI", "CT", "X-ray", "Ultrasound", "PET"] {
         modalities.push(add_modality(&app, &c.root, name).await);
@@ -183,7 +152,7 @@ async fn who_may_book_see_schedule_and_delete(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn a_patient_asks_and_the_clinic_sets_the_time(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mri = add_modality(&app, &c.root, "MRI, knee").await;
     let ct = add_modality(&app, &c.root, "CT").await;
 
@@ -265,7 +234,7 @@ async fn a_patient_asks_and_the_clinic_sets_the_time(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn the_clinic_books_a_patient_at_a_future_time(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mri = add_modality(&app, &c.root, "MRI").await;
     let ct = add_modality(&app, &c.root, "CT").await;
 
@@ -298,7 +267,7 @@ async fn the_clinic_books_a_patient_at_a_future_time(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn a_booking_by_the_clinic_names_what_is_wrong(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mri = add_modality(&app, &c.root, "MRI").await;
     let valid = json!({"user_id": c.nils.id, "diagnostics_id": mri, "date_time": NINE_LOCAL});
     let with = |field: &str, value: Value| {
@@ -375,7 +344,7 @@ async fn a_booking_by_the_clinic_names_what_is_wrong(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn a_patient_is_booked_once_per_modality(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mri = add_modality(&app, &c.root, "MRI").await;
     let ct = add_modality(&app, &c.root, "CT").await;
     book_for(&app, &c.operator, c.eva.id, mri).await;
@@ -403,7 +372,7 @@ async fn a_patient_is_booked_once_per_modality(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn a_schedule_needs_a_future_time(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mri = add_modality(&app, &c.root, "MRI").await;
     let id = book_for(&app, &c.operator, c.eva.id, mri).await;
     let path = format!("/booking_diagnostic/{id}");
@@ -438,9 +407,9 @@ async fn a_schedule_needs_a_future_time(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn the_list_filters_orders_and_pages(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
-    let asa = patient_named(&app, "asa@clinic.test", "Åsa", "Öberg").await;
-    let erik = patient_named(&app, "erik@clinic.test", "Erik", "Lindqvist").await;
+    let c = Clinic::open(&app).await;
+    let asa = app.patient_named("asa@clinic.test", "Åsa", "Öberg").await;
+    let erik = app.patient_named("erik@clinic.test", "Erik", "Lindqvist").await;
     let knee = add_modality(&app, &c.root, "MRI, knee").await;
     let xray = add_modality(&app, &c.root, "Röntgen").await;
     let ct = add_modality(&app, &c.root, "CT").await;
@@ -535,7 +504,7 @@ async fn the_list_filters_orders_and_pages(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn a_deleted_booker_leaves_the_booking(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mri = add_modality(&app, &c.root, "MRI").await;
     let id = book_for(&app, &c.operator, c.eva.id, mri).await;
     let (status, body) = app.delete(&c.operator, &format!("/users/{}", c.operator.id)).await;
@@ -551,7 +520,7 @@ async fn a_deleted_booker_leaves_the_booking(db: MySqlPool) {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn simultaneous_bookings_of_one_modality_make_one(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let c = clinic(&app).await;
+    let c = Clinic::open(&app).await;
     let mri = add_modality(&app, &c.root, "MRI").await;
     let by_clinic = json!({"user_id": c.eva.id, "diagnostics_id": mri, "date_time": NINE_LOCAL});
     let (a, b, d) = tokio::join!(

@@ -1,11 +1,10 @@
 //! `/api/diagnostics`, row by row: the clinic's modalities.
 
-use qhealth::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{Session, TestApp, count, ids, send};
+use crate::harness::{Clinic, Session, TestApp, count, ids, send};
 
 fn modalities(page: &Value) -> Vec<&str> {
     page["data"].as_array().unwrap().iter().map(|d| d["modality"].as_str().unwrap()).collect()
@@ -25,16 +24,11 @@ async fn add(app: &TestApp, session: &Session, name: &str) -> u64 {
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn everyone_signed_in_reads_and_only_staff_manage(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let root = app.superuser().await;
-    let admin = app.staff("admin@clinic.test", Role::Admin).await;
-    let others = [
-        app.staff("doc@clinic.test", Role::Doctor).await,
-        app.staff("op@clinic.test", Role::Operator).await,
-        app.staff("ph@clinic.test", Role::Pharmacist).await,
-        app.patient("pat@clinic.test").await,
-    ];
-    let by_root = add(&app, &root, "MRI").await;
-    let by_admin = add(&app, &admin, "CT").await;
+    let c = Clinic::open(&app).await;
+    let (root, admin) = (&c.root, &c.admin);
+    let others = [&c.doctor, &c.operator, &c.pharmacist, &c.eva];
+    let by_root = add(&app, root, "MRI").await;
+    let by_admin = add(&app, admin, "CT").await;
 
     for reader in [&root, &admin].into_iter().chain(&others) {
         let (status, page) = app.get(reader, "/diagnostics").await;
@@ -53,7 +47,7 @@ async fn everyone_signed_in_reads_and_only_staff_manage(db: MySqlPool) {
         let (status, _) = app.delete(outsider, &path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{}", outsider.email);
     }
-    let (_, one) = app.get(&root, &format!("/diagnostics/{by_root}")).await;
+    let (_, one) = app.get(root, &format!("/diagnostics/{by_root}")).await;
     assert_eq!(one["modality"], "MRI", "nothing was changed by the refused requests");
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM diagnostics").await, 2);
 

@@ -143,9 +143,14 @@ impl TestApp {
         self.session(email, PASSWORD).await
     }
 
-    /// Registers through the API, activates with the e-mailed link, and signs in.
+    /// Registers through the API (as Eva Lind), activates with the e-mailed link, and signs in.
     pub async fn patient(&self, email: &str) -> Session {
-        self.register(email, profile("Eva", "Lind")).await;
+        self.patient_named(email, "Eva", "Lind").await
+    }
+
+    /// [`TestApp::patient`], with a name of one's own.
+    pub async fn patient_named(&self, email: &str, name: &str, surname: &str) -> Session {
+        self.register(email, profile(name, surname)).await;
         self.activate(email).await;
         self.session(email, PASSWORD).await
     }
@@ -330,4 +335,31 @@ pub async fn role_id_of(db: &MySqlPool, user_id: u64) -> u64 {
         .fetch_one(db)
         .await
         .unwrap()
+}
+
+/// One signed-in user of every kind the permission table tells apart, and a second patient.
+pub struct Clinic {
+    pub root: Session,
+    pub admin: Session,
+    pub doctor: Session,
+    pub operator: Session,
+    pub pharmacist: Session,
+    /// Eva Lind, a patient.
+    pub eva: Session,
+    /// Nils Holm, another patient.
+    pub nils: Session,
+}
+
+impl Clinic {
+    pub async fn open(app: &TestApp) -> Self {
+        Self {
+            root: app.superuser().await,
+            admin: app.staff("admin@clinic.test", Role::Admin).await,
+            doctor: app.staff("doc@clinic.test", Role::Doctor).await,
+            operator: app.staff("op@clinic.test", Role::Operator).await,
+            pharmacist: app.staff("ph@clinic.test", Role::Pharmacist).await,
+            eva: app.patient("eva@clinic.test").await,
+            nils: app.patient_named("nils@clinic.test", "Nils", "Holm").await,
+        }
+    }
 }

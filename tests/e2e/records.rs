@@ -6,9 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{
-    PASSWORD, Person, Session, TestApp, count, ids, insert_person, profile, send,
-};
+use crate::harness::{Clinic, Person, Session, TestApp, count, ids, insert_person, send};
 
 /// One kind of record, and what differs between the two.
 #[derive(Debug, Clone, Copy)]
@@ -75,40 +73,9 @@ impl Kind {
     }
 }
 
-/// Everyone the permission table distinguishes, signed in.
-struct Clinic {
-    root: Session,
-    admin: Session,
-    doctor: Session,
-    operator: Session,
-    pharmacist: Session,
-    eva: Session,
-    nils: Session,
-}
-
-impl Clinic {
-    async fn open(app: &TestApp) -> Self {
-        Self {
-            root: app.superuser().await,
-            admin: app.staff("admin@clinic.test", Role::Admin).await,
-            doctor: app.staff("doc@clinic.test", Role::Doctor).await,
-            operator: app.staff("op@clinic.test", Role::Operator).await,
-            pharmacist: app.staff("ph@clinic.test", Role::Pharmacist).await,
-            eva: app.patient("eva@clinic.test").await,
-            nils: patient_named(app, "nils@clinic.test", "Nils", "Berg").await,
-        }
-    }
-
-    /// The staff member, not an admin, who writes `kind`.
-    fn writer(&self, kind: Kind) -> &Session {
-        if kind.writer == Role::Doctor { &self.doctor } else { &self.pharmacist }
-    }
-}
-
-async fn patient_named(app: &TestApp, email: &str, name: &str, surname: &str) -> Session {
-    app.register(email, profile(name, surname)).await;
-    app.activate(email).await;
-    app.session(email, PASSWORD).await
+/// The staff member, not an admin, who writes `kind`.
+fn writer(c: &Clinic, kind: Kind) -> &Session {
+    if kind.writer == Role::Doctor { &c.doctor } else { &c.pharmacist }
 }
 
 async fn post(app: &TestApp, session: &Session, path: &str, body: &Value) -> (StatusCode, Value) {
@@ -134,14 +101,14 @@ async fn staff_and_the_right_profession_write_records(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     let c = Clinic::open(&app).await;
     for kind in KINDS {
-        for author in [&c.root, &c.admin, c.writer(kind)] {
+        for author in [&c.root, &c.admin, writer(&c, kind)] {
             let id = write(&app, author, kind, c.eva.id, "Influenza").await;
             let recorded: Option<u64> =
                 sqlx::query_scalar(kind.author_sql).bind(id).fetch_one(&app.db).await.unwrap();
             assert_eq!(recorded, Some(author.id), "{} remembers its author", kind.path);
         }
         let others = [&c.doctor, &c.operator, &c.pharmacist, &c.eva, &c.nils];
-        for refused in others.into_iter().filter(|s| s.id != c.writer(kind).id) {
+        for refused in others.into_iter().filter(|s| s.id != writer(&c, kind).id) {
             let (status, body) = post(&app, refused, kind.path, &kind.body(c.eva.id, "x")).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{} by {}", kind.path, refused.email);
             assert_eq!(body["detail"], "You don't have access.");
@@ -287,7 +254,7 @@ async fn records_keep_their_text_exactly_and_the_email_keeps_it_private(db: MySq
         if kind.planning {
             body["planning"] = json!(format!("{text}\nPlan B"));
         }
-        let writer = c.writer(kind);
+        let writer = writer(&c, kind);
         let (status, created) = post(&app, writer, kind.path, &body).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
 
@@ -540,7 +507,7 @@ async fn record_lists_are_paged_and_their_totals_follow_changes(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     let root = app.superuser().await;
     let eva = app.patient("eva@clinic.test").await;
-    let nils = patient_named(&app, "nils@clinic.test", "Nils", "Berg").await;
+    let nils = app.patient_named("nils@clinic.test", "Nils", "Berg").await;
     for kind in KINDS {
         let mut all = Vec::new();
         for n in 0..12 {

@@ -1,12 +1,11 @@
 //! `/api/security`: the login history, as staff review and prune it.
 
 use chrono::Duration;
-use qhealth::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::{PASSWORD, TestApp, count, ids, send};
+use crate::harness::{Clinic, PASSWORD, TestApp, count, ids, send};
 
 /// A login attempt written straight to the database, made (and recorded) at `at`; its id.
 async fn insert_attempt(db: &MySqlPool, email: &str, at: &str, success: bool) -> u64 {
@@ -33,14 +32,9 @@ async fn insert_attempt(db: &MySqlPool, email: &str, at: &str, success: bool) ->
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn only_staff_may_read_and_prune_the_login_history(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    let root = app.superuser().await;
-    let admin = app.staff("admin@clinic.test", Role::Admin).await;
-    let others = [
-        app.staff("doc@clinic.test", Role::Doctor).await,
-        app.staff("op@clinic.test", Role::Operator).await,
-        app.staff("ph@clinic.test", Role::Pharmacist).await,
-        app.patient("pat@clinic.test").await,
-    ];
+    let c = Clinic::open(&app).await;
+    let (root, admin) = (&c.root, &c.admin);
+    let others = [&c.doctor, &c.operator, &c.pharmacist, &c.eva];
     let first = insert_attempt(&app.db, "a@clinic.test", "2026-11-20 10:00:00", true).await;
     let second = insert_attempt(&app.db, "b@clinic.test", "2026-11-20 11:00:00", false).await;
 
@@ -69,7 +63,7 @@ async fn only_staff_may_read_and_prune_the_login_history(db: MySqlPool) {
         assert_eq!(status, StatusCode::NO_CONTENT, "{}: {body}", who.email);
         assert_eq!(body, Value::Null, "no body");
     }
-    let (status, _) = send(app.as_user(&root, Method::PATCH, "/security").json(&json!({}))).await;
+    let (status, _) = send(app.as_user(root, Method::PATCH, "/security").json(&json!({}))).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
 }
 
