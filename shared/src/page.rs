@@ -268,6 +268,12 @@ pub mod filters {
         }
     }
 
+    /// `order` of a list ordered only by id: `id` (the default) or `-id`. Whether the newest
+    /// come first.
+    pub fn newest_first(query: &QueryParams, errors: &mut FieldErrors) -> bool {
+        one_of(query, "order", &["id", "-id"], errors) == Some("-id")
+    }
+
     /// One of `allowed`, exactly.
     pub fn one_of(
         query: &QueryParams,

@@ -27,9 +27,6 @@ pub const TITLE_MAX_CHARS: usize = 100;
 /// ([`crate::http::MAX_BODY_BYTES`]) even when every character takes four bytes.
 pub const TEXT_MAX_CHARS: usize = 20_000;
 
-/// The values of the lists' `order` filter.
-pub const ORDERS: [&str; 2] = ["id", "-id"];
-
 /// A row of a record table that lists can show: it names its patient, and becomes the API's
 /// object once that patient is embedded.
 pub trait PatientRecord: for<'r> FromRow<'r, MySqlRow> + Send + Unpin {
@@ -209,7 +206,6 @@ impl RecordFilter {
         patient: Option<u64>,
         errors: &mut FieldErrors,
     ) -> Self {
-        let order = filters::one_of(query, "order", &ORDERS, errors);
         Self {
             conditions: Conditions {
                 patient,
@@ -218,7 +214,7 @@ impl RecordFilter {
                 patient_name: filters::text(query, "patient_name"),
                 patient_surname: filters::text(query, "patient_surname"),
             },
-            newest_first: order == Some("-id"),
+            newest_first: filters::newest_first(query, errors),
         }
     }
 

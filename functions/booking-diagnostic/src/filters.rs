@@ -31,7 +31,7 @@ impl BookingFilter {
             modality: filters::text(query, "diagnostic_service"),
             patient_name: filters::text(query, "patient_name"),
             patient_surname: filters::text(query, "patient_surname"),
-            newest_first: filters::one_of(query, "order", &["id", "-id"], errors) == Some("-id"),
+            newest_first: filters::newest_first(query, errors),
         }
     }
 

@@ -31,7 +31,6 @@ impl VisitFilter {
         patient_id: Option<u64>,
         errors: &mut FieldErrors,
     ) -> Self {
-        let order = filters::one_of(query, "order", &["id", "-id"], errors);
         Self {
             patient_id,
             specialty: filters::text(query, "specialty"),
@@ -40,7 +39,7 @@ impl VisitFilter {
             patient_name: filters::text(query, "patient_name"),
             patient_surname: filters::text(query, "patient_surname"),
             status: filters::one_of(query, "status", &[BOOKED, CANCELLED], errors),
-            newest_first: order == Some("-id"),
+            newest_first: filters::newest_first(query, errors),
         }
     }
 

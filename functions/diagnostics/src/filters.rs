@@ -20,7 +20,7 @@ impl DiagnosticFilter {
     pub fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
         Self {
             modality: filters::text(query, "modality"),
-            newest_first: filters::one_of(query, "order", &["id", "-id"], errors) == Some("-id"),
+            newest_first: filters::newest_first(query, errors),
         }
     }
 

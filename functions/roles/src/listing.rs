@@ -58,10 +58,7 @@ pub enum Order {
 
 impl Order {
     fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
-        match filters::one_of(query, "order", &["id", "-id"], errors) {
-            Some("-id") => Self::IdDescending,
-            _ => Self::Id,
-        }
+        if filters::newest_first(query, errors) { Self::IdDescending } else { Self::Id }
     }
 
     fn sql(self) -> &'static str {
