@@ -174,7 +174,7 @@ impl NewRecord<'_> {
 /// that it is a patient, which is the same 400 as naming no patient at all.
 pub fn insert_error(error: sqlx::Error) -> ApiError {
     if is_foreign_key_violation(&error) {
-        ApiError::field("user_id", "Choose a patient: there is no patient with this id.")
+        ApiError::field("user_id", users::NO_SUCH_PATIENT)
     } else {
         error.into()
     }

@@ -42,7 +42,6 @@ const SLOT_TAKEN: &str =
     "This doctor already has a visit booked at this time. Choose another time.";
 const ALREADY_BOOKED_WITH_DOCTOR: &str = "This patient already has a booked visit with this \
      doctor. Cancel it, or book another one after it has taken place.";
-const NO_SUCH_PATIENT: &str = "Choose a patient: there is no patient with this id.";
 
 /// One statement for the page (the visits with their patients and doctors, and the collections'
 /// versions); the total comes from the count cache.
@@ -203,7 +202,7 @@ async fn book_visit(
         }
         // The patient's account was deleted since it was read.
         Err(error) if is_foreign_key_violation(&error) => {
-            return Err(ApiError::field("user_id", NO_SUCH_PATIENT));
+            return Err(ApiError::field("user_id", users::NO_SUCH_PATIENT));
         }
         Err(error) => return Err(error.into()),
     };

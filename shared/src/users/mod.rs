@@ -227,6 +227,10 @@ pub async fn find(
         .await
 }
 
+/// The answer to a `user_id` that names no patient (or names a patient whose account has just
+/// been deleted).
+pub const NO_SUCH_PATIENT: &str = "Choose a patient: there is no patient with this id.";
+
 /// The patient a booking or record names in its `field` (`user_id`): a 400 naming that field
 /// when the id is not a patient's, as API.md asks of references to the wrong kind of user.
 pub async fn find_patient(
@@ -236,7 +240,7 @@ pub async fn find_patient(
 ) -> Result<UserRow, ApiError> {
     match find(executor, id).await? {
         Some(user) if user.is_patient() => Ok(user),
-        _ => Err(ApiError::field(field, "Choose a patient: there is no patient with this id.")),
+        _ => Err(ApiError::field(field, NO_SUCH_PATIENT)),
     }
 }
 
