@@ -14,6 +14,7 @@ mod diagnostics;
 mod lambda;
 mod permissions;
 mod records;
+mod sample_events;
 mod roles;
 mod security;
 mod users;
