@@ -127,7 +127,7 @@ export function FormMessage({ error, other }: { error: string | null; other?: Re
   const entries = Object.entries(other ?? {});
   if (!error && entries.length === 0) return null;
   return (
-    <div className="form-message" role="alert">
+    <div className="form-message" role="alert" tabIndex={-1}>
       {error ? <p>{error}</p> : null}
       {entries.length ? (
         <ul>

@@ -29,6 +29,14 @@ export interface Form<K extends string> {
   reset: (values?: Partial<Record<K, string>>) => void;
 }
 
+/** Takes keyboard and screen-reader users to the first field that needs attention. */
+function focusFirstProblem() {
+  requestAnimationFrame(() => {
+    const field = document.querySelector<HTMLElement>('[aria-invalid="true"]') ?? document.querySelector<HTMLElement>('.form-message');
+    field?.focus();
+  });
+}
+
 export function useForm<K extends string>(
   initial: Record<K, string>,
   rules: (values: Record<K, string>) => Partial<Record<K, Rule>>,
@@ -76,13 +84,16 @@ export function useForm<K extends string>(
   const validate = () => {
     setSubmitted(true);
     setFormError(null);
-    return (Object.keys(values) as K[]).every((name) => clientError(name) === null);
+    const valid = (Object.keys(values) as K[]).every((name) => clientError(name) === null);
+    if (!valid) focusFirstProblem();
+    return valid;
   };
 
   const showError = (error: unknown) => {
     if (error instanceof ApiError) {
       setServerErrors(error.errors);
       setFormError(error.detail);
+      focusFirstProblem();
     } else {
       setFormError('Something went wrong. Please try again.');
     }
