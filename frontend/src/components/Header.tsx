@@ -14,9 +14,10 @@ export function Header() {
   const { me, logout, liveStatus } = useSession();
   const navigate = useNavigate();
 
+  // Leave the workspace first: its guards would otherwise send a signed-out page to the login.
   const signOut = async () => {
-    await logout();
     navigate('/', { replace: true });
+    await logout();
   };
 
   return (

@@ -34,8 +34,8 @@ export default function ProfileSection() {
       success: 'Your account is deleted.',
     });
     if (ok) {
-      await logout();
       navigate('/', { replace: true });
+      await logout();
     }
   };
 
