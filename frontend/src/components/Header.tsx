@@ -39,7 +39,7 @@ export function Header() {
                 <span className="visually-hidden">{LIVE_TEXT[liveStatus]}</span>
               </span>
               <span className="site-header__who">
-                {me.name} <span className="badge badge--brand">{ROLE_LABELS[me.role]}</span>
+                <span className="site-header__name">{me.name}</span> <span className="badge badge--brand">{ROLE_LABELS[me.role]}</span>
               </span>
               <button type="button" className="button button--quiet button--small" onClick={signOut}>
                 Sign out
