@@ -1,8 +1,8 @@
 // The clinic's day in a real browser, against the real gateway (started by e2e/run.sh): staff are
 // hired through the app and activate from their e-mailed links, a patient registers and asks for
 // an examination, an operator schedules it and books a visit, the doctor writes a journal entry,
-// the pharmacist a prescription, the patient reads both and cancels the visit, and an admin
-// blocks an account. Each role's workspace and the home page are saved under e2e/screenshots/.
+// the pharmacist a prescription, the patient reads both, cancels the visit, changes e-mail and
+// recovers a forgotten password, and an admin blocks an account. Each role's workspace and the home page are saved under e2e/screenshots/.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -281,6 +281,36 @@ test('the patient reads the entry and the prescription, and cancels the visit', 
   await page.setViewportSize(PHONE);
   await screenshot(page, 'workspace-patient-phone');
   await signOut(page);
+});
+
+test('the patient changes e-mail, confirmed from the link, and recovers a forgotten password', async () => {
+  const page = await signIn(PATIENT);
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'My profile', exact: true }).click();
+  await page.getByRole('button', { name: 'Edit my profile' }).click();
+  const newEmail = `asa.lind.${tag}@example.com`;
+  await page.getByLabel('E-mail').fill(newEmail);
+  await page.getByLabel('Height (cm)').fill('168');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText(`Confirm ${newEmail} from the link`).waitFor();
+  await page.goto(await mailedLink(newEmail, '/users/verify_email/'));
+  await page.getByText('Email successfully verified').waitFor();
+  PATIENT.email = newEmail;
+  await signOut(page);
+
+  const visitor = await newPage();
+  await visitor.goto(`${BASE}/login`);
+  await visitor.getByRole('link', { name: 'Forgot your password?' }).click();
+  await visitor.getByLabel('E-mail').fill(PATIENT.email);
+  await visitor.getByRole('button', { name: 'Send the link' }).click();
+  await visitor.getByText('a link to choose a new password is on its way').waitFor();
+  await visitor.goto(await mailedLink(PATIENT.email, '/auth/recovery_password/'));
+  PATIENT.password = 'Patient-Pass-9#';
+  await visitor.getByLabel('New password (required)', { exact: true }).fill(PATIENT.password);
+  await visitor.getByLabel('New password again (required)', { exact: true }).fill(PATIENT.password);
+  await visitor.getByRole('button', { name: 'Save the password' }).click();
+  await visitor.getByText('Your password has been changed').waitFor();
+  await visitor.context().close();
+  await signOut(await signIn(PATIENT));
 });
 
 test('an admin, made by the superuser, blocks a user, who can then no longer sign in', async () => {
