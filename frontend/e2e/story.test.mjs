@@ -221,6 +221,7 @@ test('the operator schedules the request and books a visit with the doctor', asy
   await chooseIn(dialog, 'Patient (required)', 'Search patients by surname', 'Öberg', `${PATIENT.surname}, ${PATIENT.name}`);
   await chooseIn(dialog, 'Doctor (required)', 'Search doctors by surname', 'Nyström', DOCTOR.surname);
   await dialog.getByLabel('Date and time').fill(VISIT);
+  await page.screenshot({ path: `${SHOTS}dialog-book-visit.png` });
   await dialog.getByRole('button', { name: 'Book and e-mail the patient' }).click();
   await page.getByText(`is booked with Dr ${DOCTOR.name} ${DOCTOR.surname}`).waitFor();
   await listLoaded(page);
