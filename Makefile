@@ -3,7 +3,7 @@
 #   make test           every check CI runs: fmt, clippy, tests, .sqlx check, template lint, smoke test
 # The logic lives in infra/*.sh and tests/smoke.sh; these targets only call them.
 
-.PHONY: help dev test smoke sqlx-prepare sam-validate
+.PHONY: help dev test smoke sqlx-prepare sam-validate web-e2e web-measure
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -25,3 +25,11 @@ sqlx-prepare:
 #   make sam-validate   SAM's own check of template.yaml (needs `pip install aws-sam-cli`)
 sam-validate:
 	@AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-north-1} SAM_CLI_TELEMETRY=0 sam validate --lint
+
+#   make web-e2e        only the web app's browser tests (after `npm run build` in frontend/)
+web-e2e:
+	@bash frontend/e2e/run.sh
+
+#   make web-measure    the web app's bundle size and home-page LCP (docs/PERFORMANCE.md)
+web-measure:
+	@bash frontend/e2e/measure.sh

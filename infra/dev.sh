@@ -89,6 +89,11 @@ mkdir -p "$TARGET_DIR"
 start_ses_emulator "$SES_PORT" "$TARGET_DIR/dev-ses.log"
 export AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT"
 
+# --- the web app, served by the gateway at / ---
+say "==> Web app"
+ensure_frontend_deps
+npm --prefix "$ROOT/frontend" run build --silent
+
 say "==> Gateway"
 tcp_answers 127.0.0.1 "$PORT" && die "port $PORT is taken; set PORT to a free one"
 "$QHEALTH_LOCAL" serve &
@@ -103,6 +108,7 @@ wait_for 120 "the gateway's /api/health" gateway_ready || die "the gateway did n
 cat <<EOF
 
 QHealth is running.
+  Web app:         http://127.0.0.1:$PORT/
   API:             http://127.0.0.1:$PORT/api   (health: http://127.0.0.1:$PORT/api/health)
   E-mail viewer:   http://127.0.0.1:$SES_PORT/
   Database:        ${DATABASE_URL}

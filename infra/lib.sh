@@ -134,6 +134,16 @@ ensure_node_tools() {
   fi
 }
 
+# ensure_frontend_deps: the web app's npm packages from frontend/package-lock.json, installed
+# with `npm ci` only when they are missing or the lock changed.
+ensure_frontend_deps() {
+  command -v npm >/dev/null || apt_install nodejs npm
+  local stamp="$ROOT/frontend/node_modules/.package-lock.json"
+  if [[ ! -f $stamp || $ROOT/frontend/package-lock.json -nt $stamp ]]; then
+    (cd "$ROOT/frontend" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 # build_local: the local gateway, debug profile.
 build_local() { (cd "$ROOT" && cargo build -p qhealth-local); }
 

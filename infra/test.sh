@@ -9,6 +9,8 @@
 #   6. the committed .sqlx/ offline data matches the queries
 #   7. cfn-lint on template.yaml
 #   8. the smoke test: the real binaries over HTTP (tests/smoke.sh)
+#   9. the web app: npm ci (when the lock changed), vitest, the production build, and the
+#      browser tests in headless Chromium against the real gateway (frontend/e2e/run.sh)
 #
 # One cargo target directory (target/, or CARGO_TARGET_DIR) and the debug profile throughout.
 set -euo pipefail
@@ -44,6 +46,11 @@ step "cargo test"             cargo_test
 step "sqlx prepare --check"   bash infra/sqlx-prepare.sh --check
 step "cfn-lint template.yaml" lint_template
 step "smoke test"             bash tests/smoke.sh
+# --- the web app (frontend/) ---
+step "web app: npm packages"  ensure_frontend_deps
+step "web app: unit tests"    npm --prefix frontend test --silent
+step "web app: build"         npm --prefix frontend run build --silent
+step "web app: browser tests" bash frontend/e2e/run.sh
 print_step_times
 say "  $(printf '%-28s %5ss' "total" "$((SECONDS - started))")"
 printf '\nmake test: all checks passed.\n'

@@ -1,5 +1,7 @@
 //! The local gateway: every function's router in one process, under `/api`, the way API Gateway
-//! would route to them, plus the operator commands (`create-superuser`).
+//! would route to them, the built web app at `/`, plus the operator commands (`create-superuser`).
+
+pub mod spa;
 
 use std::net::SocketAddr;
 
@@ -16,7 +18,8 @@ use qhealth::validate::{RuleResult, rules};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-/// Every HTTP function's routes, as API Gateway would route to them, plus `GET /api/health`.
+/// Every HTTP function's routes, as API Gateway would route to them, plus `GET /api/health`;
+/// every other path is the web app's (see [`spa`]).
 pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
@@ -29,7 +32,8 @@ pub fn app(state: AppState) -> Router {
         .merge(qhealth_patient_card::router())
         .merge(qhealth_patient_recipe::router())
         .merge(qhealth_security::router());
-    qhealth::http::api(routes).with_state(state)
+    let app = qhealth::http::api(routes).with_state(state);
+    spa::serve_app(app, spa::Spa::from_env())
 }
 
 /// 200 once the database answers.

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Measurements of the built app: bundle sizes (gzip) and the home page's Largest Contentful
+# Paint in headless Chromium against the local gateway. Results for docs/PERFORMANCE.md.
+#   bash frontend/e2e/measure.sh [loads]      (default 9 loads per setting)
+set -euo pipefail
+# shellcheck source=infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../infra/lib.sh"
+# shellcheck source=frontend/e2e/stack.sh
+source "$ROOT/frontend/e2e/stack.sh"
+trap stop_stack EXIT
+trap 'exit 130' INT TERM
+
+ensure_chromium
+ensure_frontend_deps
+start_stack
+export CHROMIUM
+cd "$ROOT/frontend"
+node e2e/bundle-size.mjs
+node e2e/lcp.mjs "${1:-9}"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The browser tests: the stories of e2e/story.test.mjs in headless Chromium against the real
+# gateway (see stack.sh). Needs frontend/dist (npm run build). Screenshots go to
+# frontend/e2e/screenshots/.
+set -euo pipefail
+# shellcheck source=infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../infra/lib.sh"
+# shellcheck source=frontend/e2e/stack.sh
+source "$ROOT/frontend/e2e/stack.sh"
+trap stop_stack EXIT
+trap 'exit 130' INT TERM
+
+ensure_chromium
+ensure_frontend_deps
+start_stack
+export QHEALTH_LOCAL CHROMIUM
+cd "$ROOT/frontend"
+node --test --test-concurrency=1 e2e/story.test.mjs

@@ -1,0 +1,143 @@
+// Labelled inputs with their error or hint underneath, tied together for screen readers.
+
+import type { ReactNode } from 'react';
+import type { FieldProps } from '../lib/useForm';
+import './Field.css';
+
+interface Common {
+  label: string;
+  field: FieldProps;
+  hint?: ReactNode;
+  required?: boolean;
+}
+
+function describedBy(field: FieldProps, hint: ReactNode): string | undefined {
+  const ids = [field.error ? `${field.id}-error` : null, hint ? `${field.id}-hint` : null].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+function Frame({ label, field, hint, required, children }: Common & { children: ReactNode }) {
+  return (
+    <div className={`field${field.error ? ' field--invalid' : ''}`}>
+      <label htmlFor={field.id}>
+        {label}
+        {required ? <span className="field__required"> (required)</span> : null}
+      </label>
+      {children}
+      {hint ? (
+        <p className="field__hint" id={`${field.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {field.error ? (
+        <p className="field__error" id={`${field.id}-error`}>
+          {field.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField({
+  type = 'text',
+  autoComplete,
+  inputMode,
+  min,
+  max,
+  ...common
+}: Common & {
+  type?: 'text' | 'email' | 'password' | 'date' | 'datetime-local' | 'number' | 'tel' | 'search';
+  autoComplete?: string;
+  inputMode?: 'text' | 'numeric' | 'tel' | 'email';
+  min?: string;
+  max?: string;
+}) {
+  const { field } = common;
+  return (
+    <Frame {...common}>
+      <input
+        id={field.id}
+        name={field.name}
+        type={type}
+        value={field.value}
+        autoComplete={autoComplete}
+        inputMode={inputMode}
+        min={min}
+        max={max}
+        aria-invalid={field.error ? true : undefined}
+        aria-describedby={describedBy(field, common.hint)}
+        aria-required={common.required || undefined}
+        onChange={(event) => field.onChange(event.target.value)}
+        onBlur={field.onBlur}
+      />
+    </Frame>
+  );
+}
+
+export function TextArea(common: Common & { rows?: number }) {
+  const { field } = common;
+  return (
+    <Frame {...common}>
+      <textarea
+        id={field.id}
+        name={field.name}
+        rows={common.rows ?? 4}
+        value={field.value}
+        aria-invalid={field.error ? true : undefined}
+        aria-describedby={describedBy(field, common.hint)}
+        aria-required={common.required || undefined}
+        onChange={(event) => field.onChange(event.target.value)}
+        onBlur={field.onBlur}
+      />
+    </Frame>
+  );
+}
+
+export function SelectField({
+  options,
+  placeholder,
+  ...common
+}: Common & { options: { value: string; label: string }[]; placeholder?: string }) {
+  const { field } = common;
+  return (
+    <Frame {...common}>
+      <select
+        id={field.id}
+        name={field.name}
+        value={field.value}
+        aria-invalid={field.error ? true : undefined}
+        aria-describedby={describedBy(field, common.hint)}
+        aria-required={common.required || undefined}
+        onChange={(event) => field.onChange(event.target.value)}
+        onBlur={field.onBlur}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </Frame>
+  );
+}
+
+/** The form's own message (the server's `detail`) and errors for fields it does not show. */
+export function FormMessage({ error, other }: { error: string | null; other?: Record<string, string[]> }) {
+  const entries = Object.entries(other ?? {});
+  if (!error && entries.length === 0) return null;
+  return (
+    <div className="form-message" role="alert" tabIndex={-1}>
+      {error ? <p>{error}</p> : null}
+      {entries.length ? (
+        <ul>
+          {entries.map(([path, messages]) => (
+            <li key={path}>
+              <strong>{path}</strong>: {messages.join(' ')}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router';
+import { useApi } from '../auth/session';
+import { FormMessage, TextField } from '../components/Field';
+import { Notice } from '../components/Notice';
+import { useForm } from '../lib/useForm';
+import * as v from '../lib/validate';
+import './auth.css';
+
+/** Asks for a recovery link. The answer is the same whether or not the address is registered. */
+export function RecoveryRequest() {
+  const r = useApi();
+  const form = useForm({ email: '' }, () => ({ email: v.required(v.email) }), 'recovery');
+  const [sent, setSent] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!form.validate()) return;
+    setBusy(true);
+    try {
+      await r.requestRecovery(form.values.email.trim());
+      setSent(true);
+    } catch (error) {
+      form.showError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="auth-page">
+      <section className="panel">
+        <h1>Forgot your password?</h1>
+        {sent ? (
+          <Notice kind="success">
+            If <strong>{form.values.email.trim()}</strong> belongs to an account, a link to choose a new password is on its
+            way. It works once, for 10 minutes.
+          </Notice>
+        ) : (
+          <form className="form-stack" onSubmit={submit} noValidate>
+            <p>Enter your e-mail address and we will send you a link to choose a new password.</p>
+            <FormMessage error={form.formError} />
+            <TextField label="E-mail" type="email" autoComplete="email" field={form.field('email')} required />
+            <div className="form-actions">
+              <button className="button" type="submit" disabled={busy}>
+                Send the link
+              </button>
+            </div>
+          </form>
+        )}
+        <p className="auth-page__links">
+          <Link to="/login">Back to sign in</Link>
+        </p>
+      </section>
+    </div>
+  );
+}
+
+const resetRules = (values: { password: string; password_again: string }) => ({
+  password: v.required(v.password),
+  password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
+});
+
+export function RecoveryReset() {
+  const { token = '' } = useParams();
+  const r = useApi();
+  const form = useForm({ password: '', password_again: '' }, resetRules, 'reset');
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!form.validate()) return;
+    setBusy(true);
+    try {
+      await r.resetPassword(token, form.values.password);
+      setDone(true);
+    } catch (error) {
+      form.showError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="auth-page">
+      <section className="panel">
+        <h1>Choose a new password</h1>
+        {done ? (
+          <>
+            <Notice kind="success">Your password has been changed. Sign in with it now.</Notice>
+            <Link className="button" to="/login">
+              Sign in
+            </Link>
+          </>
+        ) : (
+          <form className="form-stack" onSubmit={submit} noValidate>
+            <FormMessage error={form.formError} other={form.otherErrors} />
+            <TextField
+              label="New password"
+              type="password"
+              autoComplete="new-password"
+              field={form.field('password')}
+              required
+              hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
+            />
+            <TextField label="New password again" type="password" autoComplete="new-password" field={form.field('password_again')} required />
+            <div className="form-actions">
+              <button className="button" type="submit" disabled={busy}>
+                Save the password
+              </button>
+            </div>
+          </form>
+        )}
+      </section>
+    </div>
+  );
+}

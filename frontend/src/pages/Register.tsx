@@ -1,0 +1,103 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useApi } from '../auth/session';
+import { FormMessage, TextField } from '../components/Field';
+import { Notice } from '../components/Notice';
+import { emptyProfile, profileBody, ProfileFields, profileRules } from '../components/ProfileFields';
+import { useForm } from '../lib/useForm';
+import * as v from '../lib/validate';
+import './auth.css';
+
+const initial = { email: '', password: '', password_again: '', ...emptyProfile('profile.') };
+type Key = keyof typeof initial;
+
+const rules = (values: Record<Key, string>) => ({
+  email: v.required(v.email),
+  password: v.required(v.password),
+  password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
+  ...profileRules('profile.'),
+});
+
+export function Register() {
+  const r = useApi();
+  const form = useForm<Key>(initial, rules, 'register');
+  const [busy, setBusy] = useState(false);
+  const [registered, setRegistered] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!form.validate()) return;
+    setBusy(true);
+    try {
+      const user = await r.register({
+        email: form.values.email.trim(),
+        password: form.values.password,
+        profile: profileBody('profile.', form.values),
+      });
+      setRegistered(user.email ?? form.values.email.trim());
+    } catch (error) {
+      form.showError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (registered) {
+    return (
+      <div className="auth-page">
+        <section className="panel">
+          <h1>Check your inbox</h1>
+          <Notice kind="success">
+            <p>
+              We sent an activation link to <strong>{registered}</strong>. Open it within 30 minutes to activate your
+              account, then sign in.
+            </p>
+          </Notice>
+          <Link to="/login">Go to sign in</Link>
+        </section>
+      </div>
+    );
+  }
+
+  return (
+    <div className="auth-page auth-page--wide">
+      <section className="panel">
+        <h1>Register as a patient</h1>
+        <p>Fields marked “required” must be filled in; the rest help your doctor and can be added later.</p>
+        <form className="form-stack" onSubmit={submit} noValidate>
+          <FormMessage error={form.formError} other={form.otherErrors} />
+          <fieldset className="profile-fields__account">
+            <legend className="visually-hidden">Account</legend>
+            <div className="form-grid">
+              <TextField label="E-mail" type="email" autoComplete="email" field={form.field('email')} required />
+              <TextField
+                label="Password"
+                type="password"
+                autoComplete="new-password"
+                field={form.field('password')}
+                required
+                hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
+              />
+              <TextField
+                label="Password again"
+                type="password"
+                autoComplete="new-password"
+                field={form.field('password_again')}
+                required
+              />
+            </div>
+          </fieldset>
+          <ProfileFields form={form} prefix="profile." />
+          <div className="form-actions">
+            <button className="button" type="submit" disabled={busy}>
+              {busy ? 'Registering…' : 'Register'}
+            </button>
+            <span>
+              Already registered? <Link to="/login">Sign in</Link>
+            </span>
+          </div>
+        </form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,174 @@
+// Staff: every account, with its details, editing, blocking and the admin flag. Buttons that the
+// caller may not use on this account (API.md's limits on oneself, admins and superusers) are not
+// offered at all.
+
+import { useCallback, useEffect, useState } from 'react';
+import type { User } from '../api/types';
+import { userActions } from '../auth/permissions';
+import { useApi, useSession } from '../auth/session';
+import { Dialog } from '../components/Dialog';
+import { Notice } from '../components/Notice';
+import { ResourceList } from '../components/ResourceList';
+import { Spinner } from '../components/Spinner';
+import { AccountBadges, PERSON_FILTERS, personName, ProfileEditForm, UserFacts } from './people';
+import { useAction } from './useAction';
+
+function UserDialog({ userId, onClose, onChanged }: { userId: number; onClose: () => void; onChanged: () => void }) {
+  const r = useApi();
+  const { me } = useSession();
+  const [user, setUser] = useState<User | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const action = useAction();
+
+  useEffect(() => {
+    r.user(userId).then(setUser, () => setLoadError('This account could not be loaded.'));
+  }, [r, userId]);
+
+  const act = useCallback(
+    async (call: () => Promise<User | null>, success: string, confirm?: string) => {
+      let updated: User | null = null;
+      const ok = await action.run(async () => {
+        updated = await call();
+      }, { success, confirm });
+      if (!ok) return;
+      onChanged();
+      if (updated) setUser(updated);
+      else onClose();
+    },
+    [action, onChanged, onClose],
+  );
+
+  if (!me) return null;
+  const allowed = user ? userActions(me, user) : null;
+
+  return (
+    <Dialog title={user ? `${user.profile.name} ${user.profile.surname}` : 'Account'} onClose={onClose} wide>
+      {loadError ? <Notice kind="error">{loadError}</Notice> : null}
+      {!user && !loadError ? <Spinner /> : null}
+      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      {user && allowed && !editing ? (
+        <>
+          <UserFacts user={user} />
+          <div className="form-actions">
+            {allowed.edit ? (
+              <button type="button" className="button" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+            ) : null}
+            {allowed.block ? (
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={action.busy}
+                onClick={() =>
+                  act(() => r.userAction(user.id, 'block'), 'The account is blocked; they have been told by e-mail.', `Block ${user.email}? They will be signed out at once.`)
+                }
+              >
+                Block
+              </button>
+            ) : null}
+            {allowed.unblock ? (
+              <button
+                type="button"
+                className="button button--quiet"
+                disabled={action.busy}
+                onClick={() => act(() => r.userAction(user.id, 'unblock'), 'The account is active again.')}
+              >
+                Unblock
+              </button>
+            ) : null}
+            {allowed.grantAdmin ? (
+              <button
+                type="button"
+                className="button button--quiet"
+                disabled={action.busy}
+                onClick={() =>
+                  act(() => r.userAction(user.id, 'create_admin'), 'They are now an administrator.', `Make ${user.email} an administrator?`)
+                }
+              >
+                Make administrator
+              </button>
+            ) : null}
+            {allowed.revokeAdmin ? (
+              <button
+                type="button"
+                className="button button--quiet"
+                disabled={action.busy}
+                onClick={() =>
+                  act(() => r.userAction(user.id, 'revoke_admin'), 'They are no longer an administrator.', `Remove ${user.email}'s administrator rights?`)
+                }
+              >
+                Revoke administrator
+              </button>
+            ) : null}
+            {allowed.delete ? (
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={action.busy}
+                onClick={() =>
+                  act(
+                    async () => {
+                      await r.deleteUser(user.id);
+                      return null;
+                    },
+                    'The account is deleted.',
+                    `Delete ${user.email}'s account for good?`,
+                  )
+                }
+              >
+                Delete account
+              </button>
+            ) : null}
+          </div>
+        </>
+      ) : null}
+      {user && editing ? (
+        <ProfileEditForm
+          user={user}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            setUser(saved);
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      ) : null}
+    </Dialog>
+  );
+}
+
+export default function UsersSection() {
+  const r = useApi();
+  const [open, setOpen] = useState<number | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+  const changed = useCallback(() => setReloadKey((key) => key + 1), []);
+  const close = useCallback(() => setOpen(null), []);
+
+  return (
+    <>
+      <p className="workspace__intro">Every account: patients, staff and administrators. Open one to see or change it.</p>
+      <ResourceList<User>
+        label="Users"
+        load={r.users}
+        filters={PERSON_FILTERS}
+        reloadKey={reloadKey}
+        emptyText="There are no accounts yet."
+        columns={[
+          { header: 'Name', cell: (user) => personName(user) },
+          { header: 'E-mail', cell: (user) => user.email ?? '—' },
+          { header: 'Age', cell: (user) => user.profile.age ?? '—' },
+          { header: 'City', cell: (user) => user.profile.city ?? '—' },
+          { header: 'Account', cell: (user) => <AccountBadges user={user} /> },
+        ]}
+        rowActions={(user) => (
+          <button type="button" className="button button--quiet button--small" onClick={() => setOpen(user.id)}>
+            Open<span className="visually-hidden"> {personName(user)}</span>
+          </button>
+        )}
+      />
+      {open !== null ? <UserDialog userId={open} onClose={close} onChanged={changed} /> : null}
+    </>
+  );
+}

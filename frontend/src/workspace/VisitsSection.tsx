@@ -1,0 +1,234 @@
+// Doctor visits. Operators and staff book them (only doctors open for booking are offered),
+// cancel or delete them; a patient cancels their own visit until 24 hours before it.
+
+import { useMemo, useState, type FormEvent } from 'react';
+import type { DoctorVisit } from '../api/types';
+import { fullName } from '../api/types';
+import { can, canForAnyone } from '../auth/permissions';
+import { useApi, useSession } from '../auth/session';
+import { Dialog } from '../components/Dialog';
+import { FormMessage } from '../components/Field';
+import { Notice } from '../components/Notice';
+import { searchBookableDoctors, searchPatients } from '../components/pickers';
+import { ResourceList } from '../components/ResourceList';
+import { SearchSelect } from '../components/SearchSelect';
+import { formatDateTime, hoursUntil } from '../lib/time';
+import { useForm } from '../lib/useForm';
+import * as v from '../lib/validate';
+import { clinicTimeForApi, DateTimeField, futureClinicTime } from './DateTimeField';
+import { useAction } from './useAction';
+
+/** A patient may cancel their own visit only while it is more than this far away. */
+export const PATIENT_CANCEL_NOTICE_HOURS = 24;
+
+const bookRules = () => ({
+  user_id: v.required(() => null),
+  doctor_id: v.required(() => null),
+  date_time: futureClinicTime,
+});
+
+function BookVisitForm({ onDone, onCancel }: { onDone: (visit: DoctorVisit) => void; onCancel: () => void }) {
+  const r = useApi();
+  const form = useForm({ user_id: '', doctor_id: '', date_time: '' }, bookRules, 'book-visit');
+  const [busy, setBusy] = useState(false);
+  const patients = useMemo(() => searchPatients(r), [r]);
+  const doctors = useMemo(() => searchBookableDoctors(r), [r]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!form.validate()) return;
+    setBusy(true);
+    try {
+      onDone(
+        await r.bookVisit({
+          user_id: Number(form.values.user_id),
+          doctor_id: Number(form.values.doctor_id),
+          date_time: clinicTimeForApi(form.values.date_time),
+        }),
+      );
+    } catch (error) {
+      form.showError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form-stack" onSubmit={submit} noValidate>
+      <FormMessage error={form.formError} other={form.otherErrors} />
+      <SearchSelect label="Patient" searchLabel="Search patients by surname" field={form.field('user_id')} search={patients} required />
+      <SearchSelect
+        label="Doctor"
+        searchLabel="Search doctors by surname"
+        field={form.field('doctor_id')}
+        search={doctors}
+        required
+        hint="Only doctors open for booking are listed."
+      />
+      <DateTimeField label="Date and time" field={form.field('date_time')} />
+      <div className="form-actions">
+        <button className="button" type="submit" disabled={busy}>
+          {busy ? 'Booking…' : 'Book and e-mail the patient'}
+        </button>
+        <button className="button button--quiet" type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Why a patient cannot cancel this visit themself, or null when they can. */
+export function patientCancelRefusal(visit: DoctorVisit, now: Date = new Date()): string | null {
+  if (visit.status === 'cancelled') return null;
+  const hours = hoursUntil(visit.date_time, now);
+  if (hours <= 0) return 'This visit has already taken place.';
+  if (hours <= PATIENT_CANCEL_NOTICE_HOURS) {
+    return 'Visits can be cancelled online until 24 hours before. Please call the clinic to cancel.';
+  }
+  return null;
+}
+
+export default function VisitsSection() {
+  const r = useApi();
+  const { me } = useSession();
+  const [booking, setBooking] = useState(false);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
+  if (!me) return null;
+  const ownOnly = !canForAnyone(me.role, 'ListDoctorVisits');
+  const staffCancels = canForAnyone(me.role, 'CancelDoctorVisit');
+  const patientCancels = me.role === 'patient' && can(me.role, 'CancelDoctorVisit');
+  const mayDelete = can(me.role, 'DeleteDoctorVisit');
+  const reload = () => setReloadKey((key) => key + 1);
+
+  const cancel = async (visit: DoctorVisit) => {
+    const ok = await action.run(() => r.cancelVisit(visit.id), {
+      confirm: `Cancel the visit with Dr ${visit.doctor.name} ${visit.doctor.surname} on ${formatDateTime(visit.date_time)}?`,
+      success: 'The visit is cancelled; a confirmation is on its way by e-mail.',
+    });
+    if (ok) reload();
+  };
+
+  const remove = async (visit: DoctorVisit) => {
+    const ok = await action.run(() => r.deleteVisit(visit.id), {
+      confirm: `Delete the visit of ${fullName(visit.user)} on ${formatDateTime(visit.date_time)} from the records?`,
+      success: 'The visit is deleted.',
+    });
+    if (ok) reload();
+  };
+
+  const cancelButton = (visit: DoctorVisit) => {
+    if (visit.status === 'cancelled') return null;
+    const refusal = staffCancels ? null : patientCancelRefusal(visit);
+    const hintId = `cancel-hint-${visit.id}`;
+    return (
+      <>
+        <button
+          type="button"
+          className="button button--danger button--small"
+          disabled={action.busy || refusal !== null}
+          aria-describedby={refusal ? hintId : undefined}
+          onClick={() => cancel(visit)}
+        >
+          Cancel visit<span className="visually-hidden"> on {formatDateTime(visit.date_time)}</span>
+        </button>
+        {refusal ? (
+          <span className="visit-cancel-hint" id={hintId}>
+            {refusal}
+          </span>
+        ) : null}
+      </>
+    );
+  };
+
+  return (
+    <>
+      {ownOnly ? (
+        <p className="workspace__intro">
+          Your appointments with our doctors. You can cancel a visit here until 24 hours before it; after that, please call us.
+        </p>
+      ) : null}
+      {can(me.role, 'BookDoctorVisit') ? (
+        <div className="workspace__toolbar">
+          <button type="button" className="button" onClick={() => setBooking(true)}>
+            Book a visit
+          </button>
+        </div>
+      ) : null}
+      {done ? <Notice kind="success">{done}</Notice> : null}
+      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <ResourceList<DoctorVisit>
+        label="Doctor visits"
+        load={r.visits}
+        stream="booking_doctor"
+        reloadKey={reloadKey}
+        filters={[
+          { name: 'specialty', label: 'Specialty' },
+          { name: 'doctor_name', label: 'Doctor’s first name' },
+          { name: 'doctor_surname', label: 'Doctor’s surname' },
+          ...(ownOnly
+            ? []
+            : [
+                { name: 'patient_name', label: 'Patient’s first name' },
+                { name: 'patient_surname', label: 'Patient’s surname' },
+              ]),
+          {
+            name: 'status',
+            label: 'Status',
+            type: 'select',
+            options: [
+              { value: 'booked', label: 'Booked' },
+              { value: 'cancelled', label: 'Cancelled' },
+            ],
+          },
+        ]}
+        orders={[
+          { value: '', label: 'Oldest first' },
+          { value: '-id', label: 'Newest first' },
+        ]}
+        emptyText={ownOnly ? 'You have no visits booked.' : 'There are no doctor visits.'}
+        columns={[
+          { header: 'Time', cell: (visit) => formatDateTime(visit.date_time) },
+          ...(ownOnly ? [] : [{ header: 'Patient', cell: (visit: DoctorVisit) => fullName(visit.user) }]),
+          {
+            header: 'Doctor',
+            cell: (visit) => `Dr ${visit.doctor.name} ${visit.doctor.surname}${visit.doctor.specialty ? ` · ${visit.doctor.specialty}` : ''}`,
+          },
+          {
+            header: 'Status',
+            cell: (visit) =>
+              visit.status === 'booked' ? <span className="badge badge--ok">Booked</span> : <span className="badge badge--danger">Cancelled</span>,
+          },
+        ]}
+        rowActions={
+          staffCancels || patientCancels || mayDelete
+            ? (visit) => (
+                <>
+                  {staffCancels || patientCancels ? cancelButton(visit) : null}
+                  {mayDelete ? (
+                    <button type="button" className="button button--danger button--small" disabled={action.busy} onClick={() => remove(visit)}>
+                      Delete<span className="visually-hidden"> visit on {formatDateTime(visit.date_time)}</span>
+                    </button>
+                  ) : null}
+                </>
+              )
+            : undefined
+        }
+      />
+      {booking ? (
+        <Dialog title="Book a doctor visit" onClose={() => setBooking(false)} wide>
+          <BookVisitForm
+            onCancel={() => setBooking(false)}
+            onDone={(visit) => {
+              setBooking(false);
+              setDone(`${fullName(visit.user)} is booked with Dr ${visit.doctor.name} ${visit.doctor.surname} on ${formatDateTime(visit.date_time)}.`);
+              reload();
+            }}
+          />
+        </Dialog>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+// The signed-in area: a menu of the parts the caller's role has, and the part chosen.
+
+import { lazy, Suspense, type ComponentType } from 'react';
+import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { RequireRole } from '../auth/guards';
+import { useSession } from '../auth/session';
+import { Spinner } from '../components/Spinner';
+import { ROLE_LABELS, SECTIONS, sectionsFor, type SectionKey } from './sections';
+import './Workspace.css';
+
+const PAGES: Record<SectionKey, ComponentType> = {
+  users: lazy(() => import('./UsersSection')),
+  staff: lazy(() => import('./StaffSection')),
+  patients: lazy(() => import('./PatientsSection')),
+  diagnostics: lazy(() => import('./DiagnosticsSection')),
+  'diagnostic-bookings': lazy(() => import('./DiagnosticBookingsSection')),
+  visits: lazy(() => import('./VisitsSection')),
+  journal: lazy(() => import('./JournalSection')),
+  prescriptions: lazy(() => import('./PrescriptionsSection')),
+  'login-history': lazy(() => import('./LoginHistorySection')),
+  profile: lazy(() => import('./ProfileSection')),
+};
+
+export default function Workspace() {
+  const { me } = useSession();
+  if (!me) return null;
+  const mine = sectionsFor(me.role);
+  return (
+    <div className="workspace">
+      <aside className="workspace__menu">
+        <p className="workspace__role">
+          {ROLE_LABELS[me.role]}
+          {me.specialty ? ` · ${me.specialty}` : ''}
+        </p>
+        <nav aria-label="Workspace">
+          <ul>
+            {mine.map((section) => (
+              <li key={section.key}>
+                <NavLink to={`/workspace/${section.key}`}>{section.label(me.role)}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+      <div className="workspace__content">
+        <Suspense fallback={<Spinner />}>
+          <Routes>
+            <Route index element={<Navigate to={mine[0].key} replace />} />
+            {SECTIONS.map((section) => {
+              const Page = PAGES[section.key];
+              return (
+                <Route
+                  key={section.key}
+                  path={section.key}
+                  element={
+                    <RequireRole roles={section.roles}>
+                      <h1>{section.label(me.role)}</h1>
+                      <Page />
+                    </RequireRole>
+                  }
+                />
+              );
+            })}
+            <Route path="*" element={<Navigate to={mine[0].key} replace />} />
+          </Routes>
+        </Suspense>
+      </div>
+    </div>
+  );
+}
