@@ -1,5 +1,8 @@
 //! The local gateway: every function's router in one process, under `/api`, the way API Gateway
-//! would route to them, plus the operator commands (`create-superuser`).
+//! would route to them, plus the operator commands (`create-superuser`) and the scheduled jobs
+//! ([`jobs`]).
+
+pub mod jobs;
 
 use std::net::SocketAddr;
 
