@@ -15,5 +15,6 @@ mod lambda;
 mod permissions;
 mod records;
 mod roles;
+mod scheduler;
 mod security;
 mod users;
