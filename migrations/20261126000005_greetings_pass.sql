@@ -13,3 +13,11 @@ ALTER TABLE profiles
 -- exactly those: a user some other run already claimed is never e-mailed twice.
 ALTER TABLE greetings_sent
     ADD COLUMN run_id CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER year;
+
+-- A big day's greetings take the outbox pass a while at SES's rate (100,000 at 14 a second: two
+-- hours). Notifications a request could not send must not wait behind them: the pass takes rows
+-- in the order of this index, notifications (bulk = FALSE) first.
+ALTER TABLE email_outbox
+    ADD COLUMN bulk BOOLEAN NOT NULL DEFAULT FALSE AFTER kind,
+    DROP INDEX email_outbox_due,
+    ADD INDEX email_outbox_due (sent_at, failed_at, bulk, next_attempt_at);

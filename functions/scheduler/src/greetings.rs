@@ -295,7 +295,7 @@ impl Pass<'_> {
     }
 
     /// Writes the e-mails to the outbox, several rows per statement, due now and claimed by
-    /// nobody: the outbox pass sends them.
+    /// nobody: the outbox pass sends them, after any notification that is waiting (`bulk`).
     async fn queue(
         &self,
         tx: &mut MySqlConnection,
@@ -305,11 +305,12 @@ impl Pass<'_> {
         for chunk in emails.chunks(OUTBOX_ROWS_PER_INSERT) {
             let mut insert = QueryBuilder::<MySql>::new(
                 "INSERT INTO email_outbox
-                   (kind, recipient, subject, body_html, body_text, next_attempt_at, created_at,
-                    updated_at) ",
+                   (kind, bulk, recipient, subject, body_html, body_text, next_attempt_at,
+                    created_at, updated_at) ",
             );
             insert.push_values(chunk, |mut row, email| {
                 row.push_bind(greeting.key())
+                    .push("TRUE")
                     .push_bind(&email.to)
                     .push_bind(&email.subject)
                     .push_bind(&email.html)

@@ -1,6 +1,8 @@
 //! The outbox pass (every minute): sends the e-mails that are due — greetings, and whatever a
 //! request could not send — at SES's rate and within a time budget, so that a pass ends before
-//! the next one starts. A big day's greetings go out over the following minutes.
+//! the next one starts. A big day's greetings go out over the following minutes (or hours: at 14
+//! a second, 100,000 take two), always after the notifications that are due, which are `bulk =
+//! FALSE`.
 //!
 //! Rows are claimed in small batches: `SELECT ... FOR UPDATE SKIP LOCKED` picks due rows no other
 //! pass is picking at that moment, and `claimed_until` (set in the same transaction) keeps them
@@ -105,8 +107,9 @@ impl DueEmail {
     }
 }
 
-/// Up to `limit` due rows (unsent, not given up, their time come, claimed by nobody), oldest
-/// due first, held for this pass until `claimed_until`.
+/// Up to `limit` due rows (unsent, not given up, their time come, claimed by nobody),
+/// notifications before bulk mail (greetings), oldest due first, held for this pass until
+/// `claimed_until`.
 async fn claim(
     state: &AppState,
     limit: u32,
@@ -126,7 +129,7 @@ async fn claim(
          FROM email_outbox
          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
            AND (claimed_until IS NULL OR claimed_until <= ?)
-         ORDER BY next_attempt_at, id
+         ORDER BY bulk, next_attempt_at, id
          LIMIT ?
          FOR UPDATE SKIP LOCKED",
         now,

@@ -64,14 +64,15 @@ mod database {
         let h = harness(db.clone(), &[], clinic_time("2026-09-22", 10));
         person(&db, "asa@clinic.test", "Åsa", "1985-09-22", Account::Active).await;
         greet(&h.state, "2026-09-22").await;
-        let (subject, html, text, claimed_until, next_attempt_at): (
+        let (subject, html, text, claimed_until, next_attempt_at, bulk): (
             String,
             String,
             String,
             Option<DateTime<Utc>>,
             DateTime<Utc>,
+            bool,
         ) = sqlx::query_as(
-            "SELECT subject, body_html, body_text, claimed_until, next_attempt_at
+            "SELECT subject, body_html, body_text, claimed_until, next_attempt_at, bulk
              FROM email_outbox WHERE recipient = 'asa@clinic.test'",
         )
         .fetch_one(&db)
@@ -80,6 +81,7 @@ mod database {
         assert_eq!(subject, "Happy birthday from QHealth");
         assert!(text.contains("Hello Åsa,") && html.contains("Hello Åsa,"), "{text}");
         assert_eq!((claimed_until, next_attempt_at), (None, h.state.now()), "due at once");
+        assert!(bulk, "sent after the notifications that are due");
         assert!(h.mailer.sent().is_empty(), "the outbox pass sends them, paced");
     }
 

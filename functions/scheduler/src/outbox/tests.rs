@@ -168,3 +168,25 @@ async fn an_e_mail_a_request_is_sending_is_left_to_it(db: MySqlPool) {
     assert_eq!(pass(&h).await.sent, 1);
     assert_eq!(h.mailer.sent_to("eva@clinic.test").len(), 1);
 }
+
+/// Christmas's greetings are waiting, and a request's e-mail failed a minute ago: its retry
+/// goes first, not two hours later.
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn notifications_go_before_the_greetings_waiting(db: MySqlPool) {
+    let h = at_noon(db.clone(), &[("MAIL_RATE_PER_SECOND", "1"), ("MAIL_PASS_SECONDS", "1")]);
+    waiting(&h, 3).await;
+    sqlx::query("UPDATE email_outbox SET bulk = TRUE").execute(&db).await.unwrap();
+    h.clock.advance(Duration::minutes(1));
+    let mut tx = h.db.begin().await.unwrap();
+    let welcome = Notification::Welcome { name: "Eva".into() };
+    let queued = mail::queue(&mut tx, &h.state, "eva@clinic.test", welcome).await.unwrap();
+    tx.commit().await.unwrap();
+    h.mailer.set_failing(true);
+    mail::deliver(&h.state, [queued]).await;
+    h.mailer.set_failing(false);
+    h.clock.advance(Duration::minutes(1));
+
+    assert_eq!(pass(&h).await.sent, 1, "one a second, for a second");
+    let sent: Vec<String> = h.mailer.sent().into_iter().map(|email| email.to).collect();
+    assert_eq!(sent, ["eva@clinic.test"]);
+}
