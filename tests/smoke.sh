@@ -2,7 +2,8 @@
 # Smoke test of the local gateway over plain HTTP, with the real binaries: a fresh database on the
 # local MariaDB, the SES emulator and `qhealth-local`, each on a free port. The story:
 # superuser created and signed in -> patient registered (a name with Å and Ö) -> activation link
-# read from the e-mail -> patient activated and signed in -> superuser adds a modality, the patient
+# read from the e-mail -> patient activated and signed in -> `run-job greetings` on her birthday
+# and `run-job outbox`: she is e-mailed a birthday greeting, once -> superuser adds a modality, the patient
 # asks for it, the superuser gives it a local time and the patient is e-mailed that time -> the
 # superuser blocks the patient -> patient refused (401) and e-mailed that the account is blocked.
 #
@@ -140,6 +141,19 @@ expect 200 "patient activates the account"
 http POST /auth "{\"email\": \"$PATIENT_EMAIL\", \"password\": \"$PATIENT_PASSWORD\"}"
 expect 200 "patient logs in"
 PATIENT_TOKEN=$(field 'd["access"]')
+
+# The scheduled jobs, run by hand. The gateway's own background pass may send the greeting
+# before `run-job outbox` does: either way it arrives once.
+run_job() { "$QHEALTH_LOCAL" run-job "$@" 2>&1; }
+GREETED=$(run_job greetings --date 2027-05-17) || fail "run-job greetings: $GREETED"
+[[ $GREETED == *"1 birthday"* ]] || fail "run-job greetings queues one birthday greeting: $GREETED"
+SENT=$(run_job outbox) || fail "run-job outbox: $SENT"
+mail_to "$PATIENT_EMAIL" "happy birthday" || fail "the birthday greeting reaches the patient"
+grep -q "Hello Åsa," "$WORK/mail" || fail "the greeting names her: $(cat "$WORK/mail")"
+pass "run-job greetings and outbox: Åsa is greeted on her birthday ($SENT)"
+AGAIN=$(run_job greetings --date 2027-05-17) || fail "run-job greetings again: $AGAIN"
+[[ $AGAIN == *"0 birthday"*"1 already greeted"* ]] || fail "a second pass greets nobody: $AGAIN"
+pass "a second greetings pass greets nobody twice"
 
 http POST /diagnostics "{\"modality\": \"MRI $RANDOM\"}" "$ADMIN_TOKEN"
 expect 201 "superuser adds a modality"

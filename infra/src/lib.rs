@@ -1,6 +1,8 @@
 //! The local gateway: every function's router in one process, under `/api`, the way API Gateway
-//! would route to them, the built web app at `/`, plus the operator commands (`create-superuser`).
+//! would route to them, the built web app at `/`, plus the operator commands (`create-superuser`)
+//! and the scheduled jobs ([`jobs`]).
 
+pub mod jobs;
 pub mod spa;
 
 use std::net::SocketAddr;

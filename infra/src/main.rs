@@ -2,11 +2,14 @@
 //!
 //! - `serve` (the default): the API under `/api` on `PORT` (default 8080);
 //! - `create-superuser --email E --password P`: the first account, to sign in with;
-//! - `migrate`: apply the migrations to `DATABASE_URL` and exit.
+//! - `migrate`: apply the migrations to `DATABASE_URL` and exit;
+//! - `run-job greetings|outbox [--date YYYY-MM-DD]`: one pass of a scheduled job (`serve` also
+//!   runs them in the background; see `jobs`).
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chrono::{NaiveDate, NaiveTime};
 use clap::{Parser, Subcommand};
 use qhealth::AppState;
 use qhealth::auth::Passwords;
@@ -31,6 +34,10 @@ enum Command {
         /// Address to listen on (0.0.0.0 inside a container).
         #[arg(long, env = "BIND_ADDRESS", default_value = "127.0.0.1")]
         bind: String,
+        /// Clinic time (HH:MM) of the daily greetings the background jobs send.
+        #[arg(long, env = "GREETINGS_AT", default_value = "10:00",
+              value_parser = qhealth_local::jobs::parse_time_of_day)]
+        greetings_at: NaiveTime,
     },
     /// Create an active superuser and exit.
     CreateSuperuser {
@@ -45,6 +52,14 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Run one pass of a scheduled job, print what it did, and exit.
+    RunJob {
+        #[arg(value_enum)]
+        job: qhealth_local::jobs::JobName,
+        /// The clinic date whose greetings to send (YYYY-MM-DD); default today.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
 }
 
 #[tokio::main]
@@ -86,13 +101,22 @@ async fn run(cli: Cli) -> Result<(), AnyError> {
             println!("Superuser {email} created (id {id}).");
             Ok(())
         }
-        Command::Serve { port, bind } => {
+        Command::Serve { port, bind, greetings_at } => {
             let mailer = SesMailer::from_env().await;
             let state = AppState::new(db, config, Arc::new(mailer), Arc::new(SystemClock));
             let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await?;
             tracing::info!("QHealth is listening on http://{}", listener.local_addr()?);
+            let jobs = tokio::spawn(qhealth_local::jobs::run_schedule(state.clone(), greetings_at));
             qhealth_local::serve(listener, qhealth_local::app(state), shutdown_signal()).await?;
+            jobs.abort();
             tracing::info!("stopped");
+            Ok(())
+        }
+        Command::RunJob { job, date } => {
+            let job = qhealth_local::jobs::job(job, date)?;
+            let mailer = SesMailer::from_env().await;
+            let state = AppState::new(db, config, Arc::new(mailer), Arc::new(SystemClock));
+            println!("{}", qhealth_local::jobs::run_job(&state, job).await?);
             Ok(())
         }
     }

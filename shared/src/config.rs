@@ -28,6 +28,48 @@ pub struct Config {
     pub clinic_tz: Tz,
     /// How long a failed e-mail waits before its first retry; doubles with every try.
     pub mail_retry_base: Duration,
+    /// The scheduler's outbox pass (see [`OutboxSettings`]).
+    pub outbox: OutboxSettings,
+}
+
+/// How the scheduler's outbox pass sends what is waiting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutboxSettings {
+    /// SES's sending rate for the account (`MAIL_RATE_PER_SECOND`, default 14).
+    pub rate_per_second: u32,
+    /// Tries before an e-mail is given up and marked failed (`MAIL_MAX_ATTEMPTS`, default 8).
+    pub max_attempts: u32,
+    /// How long one pass may send (`MAIL_PASS_SECONDS`, default 50): below the schedule's
+    /// minute, so passes do not pile up.
+    pub pass_budget: Duration,
+}
+
+impl OutboxSettings {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            rate_per_second: whole_number_from_one(lookup, "MAIL_RATE_PER_SECOND", 14)?,
+            max_attempts: whole_number_from_one(lookup, "MAIL_MAX_ATTEMPTS", 8)?,
+            pass_budget: Duration::from_secs(
+                whole_number_from_one(lookup, "MAIL_PASS_SECONDS", 50)?.into(),
+            ),
+        })
+    }
+}
+
+fn whole_number_from_one(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    match lookup(name) {
+        Some(value) => value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(ConfigError::Invalid { name, reason: "a whole number from 1".into() }),
+        None => Ok(default),
+    }
 }
 
 /// A value that never shows up in logs or `Debug` output.
@@ -124,6 +166,7 @@ impl Config {
                 .unwrap_or_else(|| "QHealth <no-reply@qhealth.local>".into()),
             clinic_tz,
             mail_retry_base: Duration::from_secs(mail_retry_base_secs),
+            outbox: OutboxSettings::from_lookup(&lookup)?,
         })
     }
 }
@@ -178,6 +221,31 @@ mod tests {
     fn short_secrets_and_unknown_time_zones_are_refused() {
         assert!(config(&[("JWT_SECRET", "short")]).is_err());
         assert!(config(&[("CLINIC_TZ", "Mars/Olympus")]).is_err());
+    }
+
+    #[test]
+    fn the_outbox_pass_has_defaults_and_refuses_nonsense() {
+        let defaults = config(&[]).unwrap().outbox;
+        assert_eq!(
+            defaults,
+            OutboxSettings {
+                rate_per_second: 14,
+                max_attempts: 8,
+                pass_budget: Duration::from_secs(50)
+            }
+        );
+        let set = config(&[
+            ("MAIL_RATE_PER_SECOND", "50"),
+            ("MAIL_MAX_ATTEMPTS", "3"),
+            ("MAIL_PASS_SECONDS", "20"),
+        ])
+        .unwrap()
+        .outbox;
+        assert_eq!((set.rate_per_second, set.max_attempts, set.pass_budget.as_secs()), (50, 3, 20));
+        for name in ["MAIL_RATE_PER_SECOND", "MAIL_MAX_ATTEMPTS", "MAIL_PASS_SECONDS"] {
+            assert!(config(&[(name, "0")]).is_err(), "{name}=0");
+            assert!(config(&[(name, "fast")]).is_err(), "{name}=fast");
+        }
     }
 
     #[test]

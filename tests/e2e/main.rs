@@ -16,5 +16,6 @@ mod permissions;
 mod records;
 mod sample_events;
 mod roles;
+mod scheduler;
 mod security;
 mod users;

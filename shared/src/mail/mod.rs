@@ -8,7 +8,7 @@ mod templates;
 use std::future::Future;
 use std::pin::Pin;
 
-pub use outbox::{Queued, deliver, queue, queue_all};
+pub use outbox::{Attempt, CLAIM, Queued, deliver, next_attempt_at, queue, queue_all, send_one};
 pub use ses::SesMailer;
 pub use templates::{Notification, render};
 

@@ -5,6 +5,9 @@
 //!
 //! While the request that wrote a row is sending it, the row is claimed for [`CLAIM`], so the
 //! retry pass does not send it a second time; if that request dies, the claim simply runs out.
+//! The retry pass (the scheduler's outbox job) sends each row it claims with [`send_one`], the
+//! same step as [`deliver`]; after `MAIL_MAX_ATTEMPTS` failed tries a row is given up
+//! (`failed_at`) and stays in the table for staff to see.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::MySqlConnection;
@@ -70,16 +73,51 @@ pub async fn queue_all(
 /// Sends what was queued, after commit. Never fails: what does not go out stays in the outbox.
 pub async fn deliver(state: &AppState, queued: impl IntoIterator<Item = Queued>) {
     for Queued { id, email } in queued {
-        let outcome = state.mailer.send(&state.config.mail_from, &email).await;
-        let recorded = match outcome {
-            Ok(message_id) => mark_sent(state, id, &message_id).await,
-            Err(error) => {
-                tracing::warn!(outbox_id = id, error = %error, "e-mail not sent; left for retry");
-                mark_failed(state, id, &error.0).await
-            }
-        };
-        if let Err(error) = recorded {
+        // A row just queued has never been tried.
+        if let Err(error) = send_one(state, id, &email, 0).await {
             tracing::error!(outbox_id = id, error = %error, "could not record e-mail outcome");
+        }
+    }
+}
+
+/// What became of one try at sending an outbox row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    Sent,
+    /// SES refused or failed; `next_attempt_at` says when to try again.
+    RetryLater,
+    /// That was the last try (`MAIL_MAX_ATTEMPTS`): `failed_at` is set, nothing tries it again.
+    GivenUp,
+}
+
+/// Sends outbox row `id` (held by the caller's claim) and records the outcome on it.
+/// `previous_attempts`: the tries before this one. An error means the outcome could not be
+/// written; the row's claim then runs out and it is tried again.
+pub async fn send_one(
+    state: &AppState,
+    id: u64,
+    email: &Email,
+    previous_attempts: u32,
+) -> Result<Attempt, sqlx::Error> {
+    match state.mailer.send(&state.config.mail_from, email).await {
+        Ok(message_id) => {
+            mark_sent(state, id, &message_id).await?;
+            Ok(Attempt::Sent)
+        }
+        Err(error) => {
+            let attempt = mark_failed(state, id, previous_attempts, &error.0).await?;
+            match attempt {
+                Attempt::GivenUp => tracing::error!(
+                    outbox_id = id,
+                    attempts = previous_attempts.saturating_add(1),
+                    error = %error,
+                    "e-mail not sent; given up"
+                ),
+                _ => {
+                    tracing::warn!(outbox_id = id, error = %error, "e-mail not sent; left for retry")
+                }
+            }
+            Ok(attempt)
         }
     }
 }
@@ -101,23 +139,30 @@ async fn mark_sent(state: &AppState, id: u64, message_id: &str) -> Result<(), sq
     Ok(())
 }
 
-async fn mark_failed(state: &AppState, id: u64, error: &str) -> Result<(), sqlx::Error> {
+async fn mark_failed(
+    state: &AppState,
+    id: u64,
+    previous_attempts: u32,
+    error: &str,
+) -> Result<Attempt, sqlx::Error> {
     let now = state.now();
     let error: String = error.chars().take(MAX_ERROR_CHARS).collect();
-    let retry_at = next_attempt_at(now, 0, state.config.mail_retry_base);
+    let retry_at = next_attempt_at(now, previous_attempts, state.config.mail_retry_base);
+    let given_up = previous_attempts.saturating_add(1) >= state.config.outbox.max_attempts;
     sqlx::query!(
         "UPDATE email_outbox
-         SET attempts = attempts + 1, next_attempt_at = ?, claimed_until = NULL, last_error = ?,
-             updated_at = ?
+         SET attempts = attempts + 1, next_attempt_at = ?, failed_at = ?, claimed_until = NULL,
+             last_error = ?, updated_at = ?
          WHERE id = ? AND sent_at IS NULL",
         retry_at,
+        given_up.then_some(now),
         error,
         now,
         id
     )
     .execute(&state.db)
     .await?;
-    Ok(())
+    Ok(if given_up { Attempt::GivenUp } else { Attempt::RetryLater })
 }
 
 /// When to try again after `previous_attempts` earlier failures and this one: the base delay,

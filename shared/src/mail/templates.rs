@@ -87,6 +87,16 @@ pub enum Notification {
     PrescriptionAdded {
         name: String,
     },
+    /// The scheduled greetings: warm and short, nothing about anyone's health.
+    Birthday {
+        name: String,
+    },
+    Christmas {
+        name: String,
+    },
+    NewYear {
+        name: String,
+    },
 }
 
 impl Notification {
@@ -111,6 +121,9 @@ impl Notification {
             Self::VisitCancelled { .. } => "visit_cancelled",
             Self::JournalEntryAdded { .. } => "journal_entry_added",
             Self::PrescriptionAdded { .. } => "prescription_added",
+            Self::Birthday { .. } => "birthday",
+            Self::Christmas { .. } => "christmas",
+            Self::NewYear { .. } => "new_year",
         }
     }
 
@@ -134,6 +147,9 @@ impl Notification {
             Self::VisitCancelled { .. } => "Your doctor's appointment is cancelled",
             Self::JournalEntryAdded { .. } => "A new entry in your medical journal",
             Self::PrescriptionAdded { .. } => "A new prescription for you",
+            Self::Birthday { .. } => "Happy birthday from QHealth",
+            Self::Christmas { .. } => "Merry Christmas from QHealth",
+            Self::NewYear { .. } => "Happy New Year from QHealth",
         }
     }
 
@@ -156,7 +172,10 @@ impl Notification {
             | Self::VisitBooked { name, .. }
             | Self::VisitCancelled { name, .. }
             | Self::JournalEntryAdded { name }
-            | Self::PrescriptionAdded { name } => name,
+            | Self::PrescriptionAdded { name }
+            | Self::Birthday { name }
+            | Self::Christmas { name }
+            | Self::NewYear { name } => name,
         }
     }
 
@@ -220,6 +239,9 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "visit_cancelled",
     "journal_entry_added",
     "prescription_added",
+    "birthday",
+    "christmas",
+    "new_year",
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -308,7 +330,10 @@ mod tests {
                 when: "Tuesday 1 December 2026, 09:00 CET".into(),
             },
             Notification::JournalEntryAdded { name: name.clone() },
-            Notification::PrescriptionAdded { name },
+            Notification::PrescriptionAdded { name: name.clone() },
+            Notification::Birthday { name: name.clone() },
+            Notification::Christmas { name: name.clone() },
+            Notification::NewYear { name },
         ]
     }
 
@@ -355,6 +380,26 @@ mod tests {
         )
         .unwrap();
         assert!(email.text.contains("https://clinic.example/users/verify_email/abc"));
+    }
+
+    #[test]
+    fn greetings_name_their_occasion_and_nothing_medical() {
+        let greetings = [
+            (Notification::Birthday { name: "Åsa".into() }, "Happy birthday"),
+            (Notification::Christmas { name: "Åsa".into() }, "Merry Christmas"),
+            (Notification::NewYear { name: "Åsa".into() }, "happy New Year"),
+        ];
+        for (notification, occasion) in greetings {
+            let email = render(&config(), "asa@example.com", &notification).unwrap();
+            for part in [&email.text, &email.html] {
+                assert!(part.contains("Hello Åsa,") && part.contains(occasion), "{part}");
+                assert!(!part.contains("/auth/") && !part.contains("/users/"), "no link: {part}");
+                let lower = part.to_lowercase();
+                for medical in ["journal", "prescription", "diagnos", "doctor", "appointment"] {
+                    assert!(!lower.contains(medical), "{medical} in {part}");
+                }
+            }
+        }
     }
 
     #[test]
