@@ -1,5 +1,8 @@
 //! The local gateway: every function's router in one process, under `/api`, the way API Gateway
-//! would route to them, plus the operator commands (`create-superuser`).
+//! would route to them, the WebSocket API ([`ws`]), plus the operator commands
+//! (`create-superuser`).
+
+pub mod ws;
 
 use std::net::SocketAddr;
 
@@ -16,7 +19,8 @@ use qhealth::validate::{RuleResult, rules};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-/// Every HTTP function's routes, as API Gateway would route to them, plus `GET /api/health`.
+/// Every HTTP function's routes, as API Gateway would route to them, plus `GET /api/health`;
+/// the WebSocket API at `/ws` and its management API at `/@connections`.
 pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
@@ -29,7 +33,8 @@ pub fn app(state: AppState) -> Router {
         .merge(qhealth_patient_card::router())
         .merge(qhealth_patient_recipe::router())
         .merge(qhealth_security::router());
-    qhealth::http::api(routes).with_state(state)
+    let websocket = ws::routes(state.clone());
+    qhealth::http::api(routes).with_state(state).merge(websocket)
 }
 
 /// 200 once the database answers.
