@@ -179,7 +179,7 @@ def probe(args):
         )
         return 0 if latency <= args.limit else 1
     except socket.timeout:
-        print(f"no push arrived within {args.limit + 2:.0f} s", file=sys.stderr)
+        print("ws_probe: the socket stayed silent (no answer or no push in time)", file=sys.stderr)
         return 1
     finally:
         live.close()
