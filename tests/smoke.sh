@@ -6,6 +6,7 @@
 # and `run-job outbox`: she is e-mailed a birthday greeting, once -> superuser adds a modality, the patient
 # asks for it, the superuser gives it a local time and the patient is e-mailed that time -> the
 # superuser blocks the patient -> patient refused (401) and e-mailed that the account is blocked.
+# Live updates: tests/ws_probe.py subscribes over /ws and sees a new booking pushed within 1 s.
 #
 # Needs curl and python3. Settings: SMOKE_MYSQL (default mysql://root@127.0.0.1:3306).
 set -euo pipefail
@@ -173,6 +174,13 @@ fi
 
 http DELETE "/booking_diagnostic/$BOOKING_ID" "" "$ADMIN_TOKEN"
 expect 204 "superuser removes the booking"
+
+if python3 "$ROOT/tests/ws_probe.py" --base "$BASE" --email "$ADMIN_EMAIL" \
+  --password "$ADMIN_PASSWORD" --patient-id "$PATIENT_ID" >"$WORK/body" 2>&1; then
+  pass "live update: $(tail -n 1 "$WORK/body")"
+else
+  fail "a new booking is pushed over /ws within 1 s"
+fi
 
 http PATCH "/users/$PATIENT_ID/block" "" "$ADMIN_TOKEN"
 expect 200 "superuser blocks the patient"

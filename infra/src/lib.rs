@@ -1,9 +1,10 @@
 //! The local gateway: every function's router in one process, under `/api`, the way API Gateway
-//! would route to them, the built web app at `/`, plus the operator commands (`create-superuser`)
-//! and the scheduled jobs ([`jobs`]).
+//! would route to them, the WebSocket API ([`ws`]), the built web app at `/`, plus the operator
+//! commands (`create-superuser`) and the scheduled jobs ([`jobs`]).
 
 pub mod jobs;
 pub mod spa;
+pub mod ws;
 
 use std::net::SocketAddr;
 
@@ -21,7 +22,8 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
 /// Every HTTP function's routes, as API Gateway would route to them, plus `GET /api/health`;
-/// every other path is the web app's (see [`spa`]).
+/// the WebSocket API at `/ws` and its management API at `/@connections`; every other path is the
+/// web app's (see [`spa`]).
 pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
@@ -34,7 +36,8 @@ pub fn app(state: AppState) -> Router {
         .merge(qhealth_patient_card::router())
         .merge(qhealth_patient_recipe::router())
         .merge(qhealth_security::router());
-    let app = qhealth::http::api(routes).with_state(state);
+    let websocket = ws::routes(state.clone());
+    let app = qhealth::http::api(routes).with_state(state).merge(websocket);
     spa::serve_app(app, spa::Spa::from_env())
 }
 

@@ -1,6 +1,7 @@
 //! `qhealth-local`: QHealth on one machine, no AWS account needed.
 //!
-//! - `serve` (the default): the API under `/api` on `PORT` (default 8080);
+//! - `serve` (the default): the API under `/api` on `PORT` (default 8080), the WebSocket API at
+//!   `/ws`;
 //! - `create-superuser --email E --password P`: the first account, to sign in with;
 //! - `migrate`: apply the migrations to `DATABASE_URL` and exit;
 //! - `run-job greetings|outbox [--date YYYY-MM-DD]`: one pass of a scheduled job (`serve` also
@@ -102,9 +103,14 @@ async fn run(cli: Cli) -> Result<(), AnyError> {
             Ok(())
         }
         Command::Serve { port, bind, greetings_at } => {
+            let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await?;
+            let mut config = config;
+            // Live updates go to this gateway's own management API unless WS_ENDPOINT says
+            // otherwise.
+            let address = listener.local_addr()?;
+            config.ws_endpoint.get_or_insert_with(|| qhealth_local::ws::endpoint_of(address));
             let mailer = SesMailer::from_env().await;
             let state = AppState::new(db, config, Arc::new(mailer), Arc::new(SystemClock));
-            let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await?;
             tracing::info!("QHealth is listening on http://{}", listener.local_addr()?);
             let jobs = tokio::spawn(qhealth_local::jobs::run_schedule(state.clone(), greetings_at));
             qhealth_local::serve(listener, qhealth_local::app(state), shutdown_signal()).await?;

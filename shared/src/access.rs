@@ -215,6 +215,15 @@ pub fn authorize(actor: Actor, action: Action, owner: Option<u64>) -> Result<(),
     }
 }
 
+/// Refuses (403) a role that may do `action` to no object at all (see
+/// [`crate::auth::Caller::authorize_any`]).
+pub fn authorize_any(actor: Actor, action: Action) -> Result<(), ApiError> {
+    match reach(actor.role, action) {
+        No => Err(ApiError::Forbidden),
+        All | Own => Ok(()),
+    }
+}
+
 /// The account an account-management action is aimed at.
 #[derive(Debug, Clone, Copy)]
 pub struct TargetAccount {

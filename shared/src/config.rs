@@ -28,6 +28,10 @@ pub struct Config {
     pub clinic_tz: Tz,
     /// How long a failed e-mail waits before its first retry; doubles with every try.
     pub mail_retry_base: Duration,
+    /// The WebSocket API's management endpoint (`WS_ENDPOINT`), where live updates are posted:
+    /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` on AWS, the local gateway's
+    /// own address locally. `None`: live updates are off.
+    pub ws_endpoint: Option<String>,
     /// The scheduler's outbox pass (see [`OutboxSettings`]).
     pub outbox: OutboxSettings,
 }
@@ -101,6 +105,7 @@ impl fmt::Debug for Config {
             .field("app_url", &self.app_url)
             .field("mail_from", &self.mail_from)
             .field("clinic_tz", &self.clinic_tz)
+            .field("ws_endpoint", &self.ws_endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -167,6 +172,7 @@ impl Config {
             clinic_tz,
             mail_retry_base: Duration::from_secs(mail_retry_base_secs),
             outbox: OutboxSettings::from_lookup(&lookup)?,
+            ws_endpoint: lookup("WS_ENDPOINT").map(|url| url.trim_end_matches('/').to_owned()),
         })
     }
 }

@@ -11,6 +11,7 @@
 //! - [`records`]: what journal entries and prescriptions share: text limits and their lists;
 //! - [`validate`]: reading JSON bodies field by field, and the profile rules;
 //! - [`mail`]: the mailer, templates and the transactional outbox;
+//! - [`realtime`]: live updates to WebSocket subscribers, as far as each may read;
 //! - [`clock`]: time that tests can set;
 //! - [`lambda`]: running a router as an AWS Lambda function.
 
@@ -24,6 +25,7 @@ pub mod http;
 pub mod lambda;
 pub mod mail;
 pub mod page;
+pub mod realtime;
 pub mod records;
 pub mod state;
 pub mod telemetry;

@@ -1,6 +1,7 @@
 //! What journal entries and prescriptions share (API.md, "Patient journals" and "Prescriptions"):
 //! the limits on their text; their lists (filters, order, the caller's scope, embedded patients);
-//! deleting one; and what a new one brings (the totals move, the patient is told). Each kind
+//! deleting one; and what a new one brings (the totals move, the patient is told, the live
+//! subscribers hear of it, as they do of a deletion). Each kind
 //! writes its own SQL in its function crate; the statements run here are handed over from there.
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::QueryParams;
 use crate::mail::{self, Notification};
 use crate::page::{Page, PageRequest, Versioned, bump_version, filters, sql};
+use crate::realtime::{self, Change, ChangeKind, Stream};
 use crate::state::AppState;
 use crate::users::{self, User, UserRow, Viewer};
 
@@ -29,7 +31,7 @@ pub const TEXT_MAX_CHARS: usize = 20_000;
 
 /// A row of a record table that lists can show: it names its patient, and becomes the API's
 /// object once that patient is embedded.
-pub trait PatientRecord: for<'r> FromRow<'r, MySqlRow> + Send + Unpin {
+pub trait PatientRecord: for<'r> FromRow<'r, MySqlRow> + Clone + Send + Sync + Unpin {
     type View: Serialize;
 
     /// The user id of the patient the record is about.
@@ -44,6 +46,8 @@ pub trait PatientRecord: for<'r> FromRow<'r, MySqlRow> + Send + Unpin {
 pub struct RecordTable {
     /// The collection whose version keys the cached totals.
     pub collection: &'static str,
+    /// Where its changes are pushed live.
+    pub stream: Stream,
     /// The permission that decides whose records a list shows.
     pub list: Action,
     /// The permission to delete one.
@@ -54,8 +58,8 @@ pub struct RecordTable {
     pub page: &'static str,
     /// `SELECT COUNT(*) FROM <the same tables>`.
     pub count: &'static str,
-    /// `SELECT user_id FROM <table> WHERE id = ? FOR UPDATE`: the patient of one record, locked.
-    pub lock_patient: &'static str,
+    /// `SELECT <the row's columns> FROM <table> WHERE id = ? FOR UPDATE`: one record, locked.
+    pub lock: &'static str,
     /// `DELETE FROM <table> WHERE id = ?`.
     pub remove: &'static str,
 }
@@ -98,15 +102,23 @@ impl RecordTable {
 
     /// Deletes record `id` if `caller` may: 403 for a role that deletes no records, whatever
     /// the id; otherwise 404 for an unknown id. The row is locked from the check to the delete.
-    pub async fn delete(&self, state: &AppState, caller: &Caller, id: u64) -> ApiResult<()> {
+    pub async fn delete<R: PatientRecord>(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        id: u64,
+    ) -> ApiResult<()> {
         caller.authorize_any(self.delete)?;
         let mut tx = state.db.begin().await?;
-        let patient_id: u64 = sqlx::query_scalar(self.lock_patient)
+        let record: R = sqlx::query_as(self.lock)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(ApiError::NotFound)?;
+        let patient_id = record.patient_id();
         caller.authorize(self.delete, Some(patient_id))?;
+        // The record's patient as they were, for the subscribers told of its deletion.
+        let patient = users::find(&mut *tx, patient_id).await?;
         sqlx::query(self.remove).bind(id).execute(&mut *tx).await?;
         bump_version(&mut tx, self.collection).await?;
         tx.commit().await?;
@@ -117,8 +129,26 @@ impl RecordTable {
             by = caller.user_id,
             "record deleted"
         );
+        if let Some(patient) = patient {
+            publish(state, self.stream, ChangeKind::Delete, &record, &patient).await;
+        }
         Ok(())
     }
+}
+
+/// Tells the live subscribers who may read the record: the clinic as the permission table
+/// says, and its patient.
+async fn publish<R: PatientRecord>(
+    state: &AppState,
+    stream: Stream,
+    kind: ChangeKind,
+    record: &R,
+    patient: &UserRow,
+) {
+    let change = Change { stream, kind, owner: Some(patient.id), people: vec![patient.id] };
+    let today = state.today();
+    let render = |viewer| record.clone().view(patient.clone().view(viewer, today));
+    realtime::publish(state, change, render).await;
 }
 
 /// The users `ids` name, in one statement, as `caller` may see them.
@@ -140,20 +170,22 @@ pub async fn patient_view(state: &AppState, caller: &Caller, id: u64) -> ApiResu
 }
 
 /// A record just inserted, in the transaction that inserted it.
-pub struct NewRecord<'t> {
+pub struct NewRecord<'t, R> {
     pub tx: Transaction<'t, MySql>,
-    pub collection: &'static str,
-    pub id: u64,
+    pub table: &'t RecordTable,
+    pub record: R,
     pub patient: UserRow,
     /// The patient's e-mail, given their name: it says that something new is there, never what.
     pub notice: fn(String) -> Notification,
 }
 
-impl NewRecord<'_> {
-    /// Ends the transaction: the collection's totals move, and the patient is told by an e-mail
-    /// that leaves once the record is committed. Answers the patient as `caller` sees them.
-    pub async fn commit(self, state: &AppState, caller: &Caller) -> ApiResult<User> {
-        let Self { mut tx, collection, id, patient, notice } = self;
+impl<R: PatientRecord> NewRecord<'_, R> {
+    /// Ends the transaction: the collection's totals move, the patient is told by an e-mail
+    /// that leaves once the record is committed, and the live subscribers hear of it. Answers
+    /// the record as `caller` sees it.
+    pub async fn commit(self, state: &AppState, caller: &Caller, id: u64) -> ApiResult<R::View> {
+        let Self { mut tx, table, record, patient, notice } = self;
+        let collection = table.collection;
         bump_version(&mut tx, collection).await?;
         let queued =
             mail::queue(&mut tx, state, &patient.email, notice(patient.name.clone())).await?;
@@ -166,7 +198,8 @@ impl NewRecord<'_> {
             "record added"
         );
         mail::deliver(state, [queued]).await;
-        Ok(patient.view(Viewer::from(caller), state.today()))
+        publish(state, table.stream, ChangeKind::Create, &record, &patient).await;
+        Ok(record.view(patient.view(Viewer::from(caller), state.today())))
     }
 }
 

@@ -1,4 +1,4 @@
-//! What every handler can reach: the pool, settings, mailer, clock, keys.
+//! What every handler can reach: the pool, settings, mailer, clock, keys, live-update publisher.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use crate::clock::{SharedClock, clinic_today};
 use crate::config::Config;
 use crate::mail::Mailer;
 use crate::page::CountCache;
+use crate::realtime::{self, Publisher};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -23,10 +24,25 @@ pub struct Inner {
     pub tokens: TokenKeys,
     pub passwords: Passwords,
     pub counts: CountCache,
+    /// Where live updates go; `None` when `WS_ENDPOINT` is not set.
+    pub publisher: Option<Arc<dyn Publisher>>,
 }
 
 impl AppState {
+    /// Live updates go to `WS_ENDPOINT` if it is set.
     pub fn new(db: MySqlPool, config: Config, mailer: Arc<dyn Mailer>, clock: SharedClock) -> Self {
+        let publisher = realtime::publisher_for(config.ws_endpoint.as_deref());
+        Self::with_publisher(db, config, mailer, clock, publisher)
+    }
+
+    /// As [`AppState::new`], with live updates going to `publisher` (tests).
+    pub fn with_publisher(
+        db: MySqlPool,
+        config: Config,
+        mailer: Arc<dyn Mailer>,
+        clock: SharedClock,
+        publisher: Option<Arc<dyn Publisher>>,
+    ) -> Self {
         Self(Arc::new(Inner {
             tokens: TokenKeys::new(&config.jwt_secret),
             passwords: Passwords::for_this_machine(),
@@ -35,6 +51,7 @@ impl AppState {
             config,
             mailer,
             clock,
+            publisher,
         }))
     }
 

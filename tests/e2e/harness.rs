@@ -49,17 +49,21 @@ pub struct Session {
 
 impl TestApp {
     pub async fn spawn(db: MySqlPool) -> Self {
+        // Bound first: live updates are pushed through the real SDK client to this gateway's
+        // own management API.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
         let config = Config::from_lookup(|name| match name {
             "APP_URL" => Some(APP_URL.into()),
             "JWT_SECRET" => Some("an end-to-end test secret of 32+ bytes".into()),
+            "WS_ENDPOINT" => Some(qhealth_local::ws::endpoint_of(address)),
             _ => None,
         })
         .unwrap();
         let mailer = Arc::new(RecordingMailer::default());
         let clock = ManualClock::new(start_of_test());
         let state = AppState::new(db.clone(), config, mailer.clone(), clock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}/api", listener.local_addr().unwrap());
+        let base = format!("http://{address}/api");
         let server = tokio::spawn(qhealth_local::serve(
             listener,
             qhealth_local::app(state.clone()),
@@ -70,6 +74,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// `ws://<gateway>/ws?<query>`.
+    pub fn ws_url(&self, query: &str) -> String {
+        let host = self.base.trim_start_matches("http://").trim_end_matches("/api");
+        format!("ws://{host}/ws?{query}")
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {

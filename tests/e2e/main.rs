@@ -13,6 +13,7 @@ mod clinic_day;
 mod diagnostics;
 mod lambda;
 mod permissions;
+mod realtime;
 mod records;
 mod sample_events;
 mod roles;

@@ -40,6 +40,7 @@ use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
 use qhealth::page::{Page, PageRequest, bump_version};
+use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::users::{self, User, UserRow, Viewer};
 use qhealth::validate::{Input, rules};
 use qhealth_diagnostics::Diagnostic;
@@ -63,7 +64,7 @@ pub fn router() -> Router<AppState> {
 
 /// A booking and its modality, as read from the database; the users it names are read apart,
 /// all of a page's in one statement.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BookingRow {
     pub id: u64,
     pub user_id: u64,
@@ -92,6 +93,11 @@ pub struct Booking {
 }
 
 impl BookingRow {
+    /// The users the booking names: its patient, and whoever booked it.
+    fn people(&self) -> Vec<u64> {
+        [Some(self.user_id), self.booked_by_id].into_iter().flatten().collect()
+    }
+
     /// The booking with its users taken from `users`; `None` if its patient is not there (the
     /// booking and the account were deleted between two statements).
     fn view(
@@ -124,6 +130,34 @@ impl BookingRow {
     }
 }
 
+/// A booking with the users it names, as stored, for every viewer: `users` is read in one
+/// statement. `None` if there is no such booking.
+async fn fetch(
+    conn: &mut MySqlConnection,
+    id: u64,
+) -> ApiResult<Option<(BookingRow, HashMap<u64, UserRow>)>> {
+    let Some(row) = find_booking(&mut *conn, id).await? else { return Ok(None) };
+    let users = users::find_many(conn, &row.people()).await?;
+    Ok(Some((row, users)))
+}
+
+/// Tells the live subscribers who may see the booking (the clinic, and its patient).
+async fn publish(
+    state: &AppState,
+    kind: ChangeKind,
+    row: &BookingRow,
+    users: &HashMap<u64, UserRow>,
+) {
+    let change = Change {
+        stream: Stream::BookingDiagnostic,
+        kind,
+        owner: Some(row.user_id),
+        people: row.people(),
+    };
+    let today = state.today();
+    realtime::publish(state, change, |viewer| row.clone().view(users, viewer, today)).await;
+}
+
 /// The bookings with the users they name, read in one statement whatever their number.
 async fn embed_users(
     db: impl MySqlExecutor<'_>,
@@ -131,8 +165,7 @@ async fn embed_users(
     caller: &Caller,
     rows: Vec<BookingRow>,
 ) -> ApiResult<Vec<Booking>> {
-    let mut ids: Vec<u64> =
-        rows.iter().flat_map(|row| [Some(row.user_id), row.booked_by_id]).flatten().collect();
+    let mut ids: Vec<u64> = rows.iter().flat_map(BookingRow::people).collect();
     ids.sort_unstable();
     ids.dedup();
     let users = users::find_many(db, &ids).await?;
@@ -179,6 +212,21 @@ async fn load(state: &AppState, caller: &Caller, id: u64) -> ApiResult<Booking> 
     let row = find_booking(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     caller.authorize(Action::ReadDiagnosticBooking, Some(row.user_id))?;
     embed_users(&state.db, state, caller, vec![row]).await?.pop().ok_or(ApiError::NotFound)
+}
+
+/// After a change to booking `id` has committed: tells the live subscribers, and answers the
+/// booking as `caller` sees it.
+async fn announce(
+    state: &AppState,
+    caller: &Caller,
+    kind: ChangeKind,
+    id: u64,
+) -> ApiResult<Booking> {
+    let mut db = state.db.acquire().await?;
+    let (row, users) = fetch(&mut db, id).await?.ok_or(ApiError::NotFound)?;
+    drop(db);
+    publish(state, kind, &row, &users).await;
+    row.view(&users, Viewer::from(caller), state.today()).ok_or(ApiError::NotFound)
 }
 
 /// Everyone's bookings for the clinic, a patient's own for a patient; pharmacists none.
@@ -322,7 +370,8 @@ async fn book(
     tx.commit().await?;
     tracing::info!(booking_id = id, user_id = patient.id, by = caller.user_id, "diagnostic booked");
     mail::deliver(&state, [queued]).await;
-    Ok((StatusCode::CREATED, Json(load(&state, &caller, id).await?)))
+    let booking = announce(&state, &caller, ChangeKind::Create, id).await?;
+    Ok((StatusCode::CREATED, Json(booking)))
 }
 
 /// Sets or moves the time of a booking, typically a patient's request that had none. The
@@ -359,7 +408,7 @@ async fn schedule(
     tx.commit().await?;
     tracing::info!(booking_id = id, by = caller.user_id, "diagnostic booking scheduled");
     mail::deliver(&state, [queued]).await;
-    Ok(Json(load(&state, &caller, id).await?))
+    Ok(Json(announce(&state, &caller, ChangeKind::Update, id).await?))
 }
 
 async fn remove(
@@ -371,9 +420,12 @@ async fn remove(
     let mut tx = state.db.begin().await?;
     let booking = lock_booking(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
     caller.authorize(Action::DeleteDiagnosticBooking, Some(booking.user_id))?;
+    // Its users as they were, for the subscribers told of its deletion.
+    let users = users::find_many(&mut *tx, &booking.people()).await?;
     sqlx::query!("DELETE FROM diagnostic_bookings WHERE id = ?", id).execute(&mut *tx).await?;
     bump_version(&mut tx, "booking_diagnostic").await?;
     tx.commit().await?;
     tracing::info!(booking_id = id, by = caller.user_id, "diagnostic booking deleted");
+    publish(&state, ChangeKind::Delete, &booking, &users).await;
     Ok(StatusCode::NO_CONTENT)
 }

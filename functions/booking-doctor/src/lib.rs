@@ -21,12 +21,13 @@ use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
 use qhealth::page::{Page, PageRequest, bump_version};
+use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::users::{self, Viewer};
 use qhealth::validate::{Input, rules};
 use sqlx::MySqlConnection;
 
 use crate::filters::VisitFilter;
-use crate::visit::{CANCELLED, Visit};
+use crate::visit::{CANCELLED, Visit, VisitRow};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -224,7 +225,18 @@ async fn book_visit(
     mail::deliver(&state, [queued]).await;
 
     let row = visit::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    publish(&state, ChangeKind::Create, &row).await;
     Ok((StatusCode::CREATED, Json(row.view(Viewer::from(&caller), state.today()))))
+}
+
+/// Tells the live subscribers who may see the visit (the clinic, and its patient). The doctor
+/// is shown by public details only, the same to everyone.
+async fn publish(state: &AppState, kind: ChangeKind, row: &VisitRow) {
+    let patient = row.patient_id();
+    let change =
+        Change { stream: Stream::BookingDoctor, kind, owner: Some(patient), people: vec![patient] };
+    let today = state.today();
+    realtime::publish(state, change, |viewer| row.clone().view(viewer, today)).await;
 }
 
 /// The business rules of a booking (409): the doctor is free at that time, and the patient has
@@ -265,14 +277,13 @@ async fn delete_visit(
 ) -> ApiResult<StatusCode> {
     caller.authorize(Action::DeleteDoctorVisit, None)?;
     let mut tx = state.db.begin().await?;
-    let deleted =
-        sqlx::query!("DELETE FROM doctor_visits WHERE id = ?", id).execute(&mut *tx).await?;
-    if deleted.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
+    // As it was, for the subscribers told of its deletion.
+    let row = visit::find_for_update(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    sqlx::query!("DELETE FROM doctor_visits WHERE id = ?", id).execute(&mut *tx).await?;
     bump_version(&mut tx, "booking_doctor").await?;
     tx.commit().await?;
     tracing::info!(visit_id = id, by = caller.user_id, "visit deleted");
+    publish(&state, ChangeKind::Delete, &row).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -323,5 +334,6 @@ async fn cancel_visit(
     mail::deliver(&state, [queued]).await;
 
     let row = visit::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    publish(&state, ChangeKind::Update, &row).await;
     Ok(Json(row.view(Viewer::from(&caller), state.today())))
 }

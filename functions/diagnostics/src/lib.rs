@@ -19,6 +19,7 @@ use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::page::{Page, PageRequest, bump_version};
+use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::validate::{Input, RuleResult, rules};
 use serde::Serialize;
 use serde_json::Value;
@@ -146,6 +147,7 @@ async fn create(
     let diagnostic = find(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
     tx.commit().await?;
     tracing::info!(diagnostic_id = id, by = caller.user_id, "modality added");
+    publish(&state, ChangeKind::Create, &diagnostic).await;
     Ok((StatusCode::CREATED, Json(diagnostic)))
 }
 
@@ -177,6 +179,7 @@ async fn rename(
     let diagnostic = find(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
     tx.commit().await?;
     tracing::info!(diagnostic_id = id, by = caller.user_id, "modality renamed");
+    publish(&state, ChangeKind::Update, &diagnostic).await;
     Ok(Json(diagnostic))
 }
 
@@ -189,6 +192,8 @@ async fn remove(
 ) -> ApiResult<StatusCode> {
     caller.authorize(Action::ManageDiagnostics, None)?;
     let mut tx = state.db.begin().await?;
+    // As it was, for the subscribers told of its deletion.
+    let diagnostic = find(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
     let deleted =
         match sqlx::query!("DELETE FROM diagnostics WHERE id = ?", id).execute(&mut *tx).await {
             Ok(done) => done,
@@ -203,7 +208,15 @@ async fn remove(
     bump_version(&mut tx, "diagnostics").await?;
     tx.commit().await?;
     tracing::info!(diagnostic_id = id, by = caller.user_id, "modality deleted");
+    publish(&state, ChangeKind::Delete, &diagnostic).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tells the live subscribers: every signed-in user may read the modalities, and each sees
+/// them alike.
+async fn publish(state: &AppState, kind: ChangeKind, diagnostic: &Diagnostic) {
+    let change = Change { stream: Stream::Diagnostics, kind, owner: None, people: Vec::new() };
+    realtime::publish(state, change, |_| diagnostic).await;
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::Notification;
 use qhealth::page::Page;
+use qhealth::realtime::Stream;
 use qhealth::records::{
     self, NewRecord, PatientRecord, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
 };
@@ -31,7 +32,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A journal entry as stored; `user_id` is the patient.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct EntryRow {
     id: u64,
     user_id: u64,
@@ -78,6 +79,7 @@ impl PatientRecord for EntryRow {
 /// collection too.
 const TABLE: RecordTable = RecordTable {
     collection: COLLECTION,
+    stream: Stream::PatientCard,
     list: Action::ListJournalEntries,
     delete: Action::DeleteJournalEntry,
     title: "diagnosis",
@@ -88,7 +90,7 @@ const TABLE: RecordTable = RecordTable {
         " FROM patient_cards r JOIN profiles p ON p.user_id = r.user_id"
     ),
     count: "SELECT COUNT(*) FROM patient_cards r JOIN profiles p ON p.user_id = r.user_id",
-    lock_patient: "SELECT user_id FROM patient_cards WHERE id = ? FOR UPDATE",
+    lock: "SELECT id, user_id, diagnosis, description, planning, created_at, updated_at FROM patient_cards WHERE id = ? FOR UPDATE",
     remove: "DELETE FROM patient_cards WHERE id = ?",
 };
 
@@ -167,15 +169,7 @@ async fn add_entry(
     .await
     .map_err(records::insert_error)?
     .last_insert_id();
-    let new = NewRecord {
-        tx,
-        collection: COLLECTION,
-        id,
-        patient,
-        notice: |name| Notification::JournalEntryAdded { name },
-    };
-    let patient = new.commit(&state, &caller).await?;
-    let entry = EntryRow {
+    let record = EntryRow {
         id,
         user_id: patient_id,
         diagnosis,
@@ -184,7 +178,14 @@ async fn add_entry(
         created_at: now,
         updated_at: now,
     };
-    Ok((StatusCode::CREATED, Json(entry.view(patient))))
+    let new = NewRecord {
+        tx,
+        table: &TABLE,
+        record,
+        patient,
+        notice: |name| Notification::JournalEntryAdded { name },
+    };
+    Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, id).await?)))
 }
 
 /// Staff only.
@@ -193,6 +194,6 @@ async fn delete_entry(
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    TABLE.delete(&state, &caller, id).await?;
+    TABLE.delete::<EntryRow>(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

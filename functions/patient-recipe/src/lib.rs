@@ -14,6 +14,7 @@ use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::Notification;
 use qhealth::page::Page;
+use qhealth::realtime::Stream;
 use qhealth::records::{
     self, NewRecord, PatientRecord, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
 };
@@ -31,7 +32,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A prescription as stored; `user_id` is the patient.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct PrescriptionRow {
     id: u64,
     user_id: u64,
@@ -75,6 +76,7 @@ impl PatientRecord for PrescriptionRow {
 /// collection too.
 const TABLE: RecordTable = RecordTable {
     collection: COLLECTION,
+    stream: Stream::PatientRecipe,
     list: Action::ListPrescriptions,
     delete: Action::DeletePrescription,
     title: "recipe",
@@ -84,7 +86,7 @@ const TABLE: RecordTable = RecordTable {
         " FROM patient_recipes r JOIN profiles p ON p.user_id = r.user_id"
     ),
     count: "SELECT COUNT(*) FROM patient_recipes r JOIN profiles p ON p.user_id = r.user_id",
-    lock_patient: "SELECT user_id FROM patient_recipes WHERE id = ? FOR UPDATE",
+    lock: "SELECT id, user_id, recipe, description, created_at, updated_at FROM patient_recipes WHERE id = ? FOR UPDATE",
     remove: "DELETE FROM patient_recipes WHERE id = ?",
 };
 
@@ -159,15 +161,7 @@ async fn add_prescription(
     .await
     .map_err(records::insert_error)?
     .last_insert_id();
-    let new = NewRecord {
-        tx,
-        collection: COLLECTION,
-        id,
-        patient,
-        notice: |name| Notification::PrescriptionAdded { name },
-    };
-    let patient = new.commit(&state, &caller).await?;
-    let prescription = PrescriptionRow {
+    let record = PrescriptionRow {
         id,
         user_id: patient_id,
         recipe,
@@ -175,7 +169,14 @@ async fn add_prescription(
         created_at: now,
         updated_at: now,
     };
-    Ok((StatusCode::CREATED, Json(prescription.view(patient))))
+    let new = NewRecord {
+        tx,
+        table: &TABLE,
+        record,
+        patient,
+        notice: |name| Notification::PrescriptionAdded { name },
+    };
+    Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, id).await?)))
 }
 
 /// Staff only.
@@ -184,6 +185,6 @@ async fn delete_prescription(
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    TABLE.delete(&state, &caller, id).await?;
+    TABLE.delete::<PrescriptionRow>(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

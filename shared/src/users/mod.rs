@@ -112,7 +112,7 @@ pub struct Profile {
 }
 
 /// Who is looking, for the parts of a user not everyone may see.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Viewer {
     pub user_id: Option<u64>,
     pub is_staff: bool,
@@ -133,6 +133,16 @@ impl Viewer {
     /// Whether a staff member's private details are hidden from this viewer.
     pub fn sees_only_public_details_of(&self, staff_member: u64) -> bool {
         self.is_patient && self.user_id != Some(staff_member)
+    }
+
+    /// This viewer as far as an object showing the users `people` can tell: what a viewer sees
+    /// of a user depends on the viewer's own id only where it is that user's id (the methods
+    /// above), so outside `people` the id is dropped, and viewers who would see the object alike
+    /// become equal. Live updates render an object once per such viewer, not once per
+    /// subscriber.
+    pub fn as_seen_in(self, people: &[u64]) -> Self {
+        let user_id = self.user_id.filter(|id| !self.is_staff && people.contains(id));
+        Self { user_id, ..self }
     }
 }
 
