@@ -77,11 +77,6 @@ async fn every_http_sample_event_gets_its_answer_from_its_own_function(db: MySql
         let status = response.status();
         let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
         let key = format!("{function}/{event}");
-        assert_eq!(
-            status,
-            expected_status(&key),
-            "{key}: {}",
-            String::from_utf8_lossy(&body)
-        );
+        assert_eq!(status, expected_status(&key), "{key}: {}", String::from_utf8_lossy(&body));
     }
 }
