@@ -1,7 +1,8 @@
 // The clinic's day in a real browser, against the real gateway (started by e2e/run.sh): staff are
 // hired through the app and activate from their e-mailed links, a patient registers and asks for
 // an examination, an operator schedules it and books a visit, the doctor writes a journal entry,
-// the pharmacist a prescription, the patient reads both, cancels the visit, changes e-mail and
+// the pharmacist a prescription (a second one reaches the patient's open list live, over /ws),
+// the patient reads both, cancels the visit, changes e-mail and
 // recovers a forgotten password, and an admin blocks an account. Each role's workspace and the home page are saved under e2e/screenshots/.
 
 import assert from 'node:assert/strict';
@@ -257,6 +258,36 @@ test('the pharmacist writes a prescription', async () => {
   await openSection(page, 'Prescriptions');
   await page.getByRole('cell', { name: 'Ibuprofen 400 mg', exact: true }).waitFor();
   await screenshot(page, 'workspace-pharmacist');
+  await signOut(page);
+});
+
+/** Signs `person` in over the API; their access token. */
+async function accessToken(person) {
+  const response = await fetch(`${BASE}/api/auth`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: person.email, password: person.password }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).access;
+}
+
+test('a prescription written elsewhere appears in the patient\'s open list, pushed over /ws', async () => {
+  const page = await signIn(PATIENT);
+  await openSection(page, 'My prescriptions');
+  await page.getByRole('cell', { name: 'Ibuprofen 400 mg', exact: true }).waitFor();
+
+  // The pharmacist writes a second prescription from another device; the patient's page is not
+  // reloaded and does not poll, so only the live update can bring it.
+  const patientToken = await accessToken(PATIENT);
+  const me = await (await fetch(`${BASE}/api/auth/qhealth_role`, { headers: { Authorization: `Bearer ${patientToken}` } })).json();
+  const response = await fetch(`${BASE}/api/patient_recipe`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await accessToken(PHARMACIST)}` },
+    body: JSON.stringify({ user_id: me.id, recipe: 'Paracetamol 500 mg', description: 'Two tablets at most four times a day.' }),
+  });
+  assert.equal(response.status, 201);
+  await page.getByRole('cell', { name: 'Paracetamol 500 mg', exact: true }).waitFor({ timeout: 5_000 });
   await signOut(page);
 });
 
