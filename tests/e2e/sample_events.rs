@@ -1,15 +1,18 @@
 //! The sample events in `infra/events/` (for `sam local invoke`) are real requests: each one,
-//! given to its own function's router in-process, gets the answer it was written for.
+//! given to its own function's handler in-process, gets the answer it was written for.
 
 use std::path::{Path, PathBuf};
 
+use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use axum::Router;
 use qhealth::AppState;
 use reqwest::StatusCode;
 use sqlx::MySqlPool;
 use tower::ServiceExt;
 
-use crate::harness::TestApp;
+use qhealth_scheduler::{Context, LambdaEvent};
+
+use crate::harness::{TestApp, count};
 
 /// Where the HTTP functions' events live, and the token placeholder they carry.
 const TOKEN_PLACEHOLDER: &str = "REPLACE_WITH_ACCESS_TOKEN";
@@ -78,5 +81,54 @@ async fn every_http_sample_event_gets_its_answer_from_its_own_function(db: MySql
         let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
         let key = format!("{function}/{event}");
         assert_eq!(status, expected_status(&key), "{key}: {}", String::from_utf8_lossy(&body));
+    }
+}
+
+fn sample(path: &str) -> String {
+    std::fs::read_to_string(events_dir().join(path)).unwrap()
+}
+
+async fn connections(app: &TestApp) -> (i64, i64) {
+    let connections = count(&app.db, "SELECT COUNT(*) FROM ws_connections").await;
+    let subscriptions = count(&app.db, "SELECT COUNT(*) FROM ws_subscriptions").await;
+    (connections, subscriptions)
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn the_websocket_sample_events_connect_subscribe_and_disconnect(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let (status, body) = app.get(&root, "/auth/socket").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let socket_token = body["token"].as_str().unwrap();
+
+    let steps = [
+        ("ws/connect.json", (1, 0)),
+        ("ws/message-subscribe.json", (1, 1)),
+        ("ws/disconnect.json", (0, 0)),
+    ];
+    for (event, rows_after) in steps {
+        let text = sample(event).replace("REPLACE_WITH_SOCKET_TOKEN", socket_token);
+        let request: ApiGatewayWebsocketProxyRequest = serde_json::from_str(&text)
+            .unwrap_or_else(|error| panic!("{event} is not a WebSocket event: {error}"));
+        let response = qhealth_ws::handle(&app.state, request).await;
+        assert_eq!(response.status_code, 200, "{event}: {:?}", response.body);
+        assert_eq!(connections(&app).await, rows_after, "{event}: connections, subscriptions");
+    }
+}
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn the_scheduler_sample_events_run_their_jobs(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    for (event, job) in
+        [("scheduler/outbox.json", "outbox"), ("scheduler/greetings.json", "greetings")]
+    {
+        let payload = serde_json::from_str(&sample(event))
+            .unwrap_or_else(|error| panic!("{event} is not an EventBridge event: {error}"));
+        let invocation = LambdaEvent::new(payload, Context::default());
+        let report = qhealth_scheduler::handle(&app.state, invocation)
+            .await
+            .unwrap_or_else(|error| panic!("{event}: {error}"));
+        assert_eq!(serde_json::to_value(&report).unwrap()["job"], job, "{event}");
     }
 }
