@@ -1,6 +1,10 @@
 //! The scheduler's Lambda function: EventBridge Scheduler invokes it with an EventBridge event
 //! whose `detail` names the job (see the crate's documentation).
 
+// The optimised build computes the layout of the whole handler future (the passes' nested
+// async functions), which goes deeper than the default limit of 128.
+#![recursion_limit = "256"]
+
 use lambda_runtime::{LambdaEvent, service_fn};
 
 #[tokio::main]
