@@ -1,11 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useApi } from '../auth/session';
-import { FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { Spinner } from '../components/Spinner';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
 import './auth.css';
 
@@ -25,7 +26,6 @@ export function Activate() {
   const r = useApi();
   const [stage, setStage] = useState<Stage>('activating');
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm({ password: '', password_again: '' }, rules, 'activate');
   const started = useRef(false);
 
@@ -44,19 +44,10 @@ export function Activate() {
       });
   }, [r, token]);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await r.activate(token, form.values.password);
-      setStage('done');
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await r.activate(token, form.values.password);
+    setStage('done');
+  });
 
   return (
     <div className="auth-page">
@@ -90,11 +81,7 @@ export function Activate() {
               hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
             />
             <TextField label="Password again" type="password" autoComplete="new-password" field={form.field('password_again')} required />
-            <div className="form-actions">
-              <button className="button" type="submit" disabled={busy}>
-                Activate
-              </button>
-            </div>
+            <FormActions busy={busy} label="Activate" />
           </form>
         ) : null}
       </section>

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../auth/session';
-import { FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
 import './auth.css';
 
@@ -12,21 +13,11 @@ export function RecoveryRequest() {
   const r = useApi();
   const form = useForm({ email: '' }, () => ({ email: v.required(v.email) }), 'recovery');
   const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await r.requestRecovery(form.values.email.trim());
-      setSent(true);
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await r.requestRecovery(form.values.email.trim());
+    setSent(true);
+  });
 
   return (
     <div className="auth-page">
@@ -42,11 +33,7 @@ export function RecoveryRequest() {
             <p>Enter your e-mail address and we will send you a link to choose a new password.</p>
             <FormMessage error={form.formError} />
             <TextField label="E-mail" type="email" autoComplete="email" field={form.field('email')} required />
-            <div className="form-actions">
-              <button className="button" type="submit" disabled={busy}>
-                Send the link
-              </button>
-            </div>
+            <FormActions busy={busy} label="Send the link" />
           </form>
         )}
         <p className="auth-page__links">
@@ -67,21 +54,11 @@ export function RecoveryReset() {
   const r = useApi();
   const form = useForm({ password: '', password_again: '' }, resetRules, 'reset');
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await r.resetPassword(token, form.values.password);
-      setDone(true);
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await r.resetPassword(token, form.values.password);
+    setDone(true);
+  });
 
   return (
     <div className="auth-page">
@@ -106,11 +83,7 @@ export function RecoveryReset() {
               hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
             />
             <TextField label="New password again" type="password" autoComplete="new-password" field={form.field('password_again')} required />
-            <div className="form-actions">
-              <button className="button" type="submit" disabled={busy}>
-                Save the password
-              </button>
-            </div>
+            <FormActions busy={busy} label="Save the password" />
           </form>
         )}
       </section>
