@@ -100,6 +100,23 @@ export function SelectField({
   );
 }
 
+/** A new password and the same again, with what a password needs said under the first. */
+export function NewPasswordFields({ label, password, again }: { label: string; password: FieldProps; again: FieldProps }) {
+  return (
+    <>
+      <TextField
+        label={label}
+        type="password"
+        autoComplete="new-password"
+        field={password}
+        required
+        hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
+      />
+      <TextField label={`${label} again`} type="password" autoComplete="new-password" field={again} required />
+    </>
+  );
+}
+
 /** The form's own message (the server's `detail`) and errors for fields it does not show. */
 export function FormMessage({ error, other }: { error: string | null; other?: Record<string, string[]> }) {
   const entries = Object.entries(other ?? {});

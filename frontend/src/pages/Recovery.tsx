@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../auth/session';
-import { FormActions, FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, NewPasswordFields, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { useForm } from '../lib/useForm';
 import { useSubmit } from '../lib/useSubmit';
@@ -44,15 +44,10 @@ export function RecoveryRequest() {
   );
 }
 
-const resetRules = (values: { password: string; password_again: string }) => ({
-  password: v.required(v.password),
-  password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
-});
-
 export function RecoveryReset() {
   const { token = '' } = useParams();
   const r = useApi();
-  const form = useForm({ password: '', password_again: '' }, resetRules, 'reset');
+  const form = useForm({ password: '', password_again: '' }, v.newPasswordRules, 'reset');
   const [done, setDone] = useState(false);
 
   const { busy, submit } = useSubmit(form, async () => {
@@ -74,15 +69,7 @@ export function RecoveryReset() {
         ) : (
           <form className="form-stack" onSubmit={submit} noValidate>
             <FormMessage error={form.formError} other={form.otherErrors} />
-            <TextField
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              field={form.field('password')}
-              required
-              hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
-            />
-            <TextField label="New password again" type="password" autoComplete="new-password" field={form.field('password_again')} required />
+            <NewPasswordFields label="New password" password={form.field('password')} again={form.field('password_again')} />
             <FormActions busy={busy} label="Save the password" />
           </form>
         )}

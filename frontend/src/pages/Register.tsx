@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useApi } from '../auth/session';
-import { FormActions, FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, NewPasswordFields, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { emptyProfile, profileBody, ProfileFields, profileRules } from '../components/ProfileFields';
 import { useForm } from '../lib/useForm';
@@ -14,8 +14,7 @@ type Key = keyof typeof initial;
 
 const rules = (values: Record<Key, string>) => ({
   email: v.required(v.email),
-  password: v.required(v.password),
-  password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
+  ...v.newPasswordRules(values),
   ...profileRules('profile.'),
 });
 
@@ -61,21 +60,7 @@ export function Register() {
             <legend className="visually-hidden">Account</legend>
             <div className="form-grid">
               <TextField label="E-mail" type="email" autoComplete="email" field={form.field('email')} required />
-              <TextField
-                label="Password"
-                type="password"
-                autoComplete="new-password"
-                field={form.field('password')}
-                required
-                hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
-              />
-              <TextField
-                label="Password again"
-                type="password"
-                autoComplete="new-password"
-                field={form.field('password_again')}
-                required
-              />
+              <NewPasswordFields label="Password" password={form.field('password')} again={form.field('password_again')} />
             </div>
           </fieldset>
           <ProfileFields form={form} prefix="profile." />
