@@ -1,6 +1,6 @@
 // Labelled inputs with their error or hint underneath, tied together for screen readers.
 
-import type { ReactNode } from 'react';
+import type { ChangeEvent, ReactNode } from 'react';
 import type { FieldProps } from '../lib/useForm';
 import './Field.css';
 
@@ -14,6 +14,20 @@ interface Common {
 function describedBy(field: FieldProps, hint: ReactNode): string | undefined {
   const ids = [field.error ? `${field.id}-error` : null, hint ? `${field.id}-hint` : null].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
+}
+
+/** What every control needs: its value, its error state and what describes it. */
+function controlProps({ field, hint, required }: Common) {
+  return {
+    id: field.id,
+    name: field.name,
+    value: field.value,
+    'aria-invalid': field.error ? true : undefined,
+    'aria-describedby': describedBy(field, hint),
+    'aria-required': required || undefined,
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => field.onChange(event.target.value),
+    onBlur: field.onBlur,
+  };
 }
 
 function Frame({ label, field, hint, required, children }: Common & { children: ReactNode }) {
@@ -52,43 +66,17 @@ export function TextField({
   min?: string;
   max?: string;
 }) {
-  const { field } = common;
   return (
     <Frame {...common}>
-      <input
-        id={field.id}
-        name={field.name}
-        type={type}
-        value={field.value}
-        autoComplete={autoComplete}
-        inputMode={inputMode}
-        min={min}
-        max={max}
-        aria-invalid={field.error ? true : undefined}
-        aria-describedby={describedBy(field, common.hint)}
-        aria-required={common.required || undefined}
-        onChange={(event) => field.onChange(event.target.value)}
-        onBlur={field.onBlur}
-      />
+      <input {...controlProps(common)} type={type} autoComplete={autoComplete} inputMode={inputMode} min={min} max={max} />
     </Frame>
   );
 }
 
 export function TextArea(common: Common & { rows?: number }) {
-  const { field } = common;
   return (
     <Frame {...common}>
-      <textarea
-        id={field.id}
-        name={field.name}
-        rows={common.rows ?? 4}
-        value={field.value}
-        aria-invalid={field.error ? true : undefined}
-        aria-describedby={describedBy(field, common.hint)}
-        aria-required={common.required || undefined}
-        onChange={(event) => field.onChange(event.target.value)}
-        onBlur={field.onBlur}
-      />
+      <textarea {...controlProps(common)} rows={common.rows ?? 4} />
     </Frame>
   );
 }
@@ -98,19 +86,9 @@ export function SelectField({
   placeholder,
   ...common
 }: Common & { options: { value: string; label: string }[]; placeholder?: string }) {
-  const { field } = common;
   return (
     <Frame {...common}>
-      <select
-        id={field.id}
-        name={field.name}
-        value={field.value}
-        aria-invalid={field.error ? true : undefined}
-        aria-describedby={describedBy(field, common.hint)}
-        aria-required={common.required || undefined}
-        onChange={(event) => field.onChange(event.target.value)}
-        onBlur={field.onBlur}
-      >
+      <select {...controlProps(common)}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -119,6 +97,23 @@ export function SelectField({
         ))}
       </select>
     </Frame>
+  );
+}
+
+/** A new password and the same again, with what a password needs said under the first. */
+export function NewPasswordFields({ label, password, again }: { label: string; password: FieldProps; again: FieldProps }) {
+  return (
+    <>
+      <TextField
+        label={label}
+        type="password"
+        autoComplete="new-password"
+        field={password}
+        required
+        hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
+      />
+      <TextField label={`${label} again`} type="password" autoComplete="new-password" field={again} required />
+    </>
   );
 }
 
@@ -138,6 +133,38 @@ export function FormMessage({ error, other }: { error: string | null; other?: Re
           ))}
         </ul>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * A form's buttons: submit (its label while busy, when it has one), and Cancel when the form
+ * can be left; anything else (a link) follows them.
+ */
+export function FormActions({
+  busy,
+  label,
+  busyLabel,
+  onCancel,
+  children,
+}: {
+  busy: boolean;
+  label: string;
+  busyLabel?: string;
+  onCancel?: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="form-actions">
+      <button className="button" type="submit" disabled={busy}>
+        {busy && busyLabel ? busyLabel : label}
+      </button>
+      {onCancel ? (
+        <button className="button button--quiet" type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      ) : null}
+      {children}
     </div>
   );
 }

@@ -119,6 +119,14 @@ export const password: Rule = (value) => {
   return missing.length === 0 ? null : `The password needs ${missing.join(', ')}.`;
 };
 
+/** A new password typed twice: a strong one, and the same again. */
+export function newPasswordRules(values: { password: string; password_again: string }) {
+  return {
+    password: required(password),
+    password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
+  };
+}
+
 /** Free text that must not be blank, at most `max` characters (journals, prescriptions). */
 export function textUpTo(max: number): Rule {
   return (value) => {

@@ -1,20 +1,16 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useApi } from '../auth/session';
-import { FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, NewPasswordFields } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { Spinner } from '../components/Spinner';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
 import './auth.css';
 
 type Stage = 'activating' | 'needs-password' | 'done' | 'failed';
-
-const rules = (values: { password: string; password_again: string }) => ({
-  password: v.required(v.password),
-  password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
-});
 
 /**
  * The e-mailed activation link. A patient's account is activated at once; a staff member hired
@@ -25,8 +21,7 @@ export function Activate() {
   const r = useApi();
   const [stage, setStage] = useState<Stage>('activating');
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const form = useForm({ password: '', password_again: '' }, rules, 'activate');
+  const form = useForm({ password: '', password_again: '' }, v.newPasswordRules, 'activate');
   const started = useRef(false);
 
   useEffect(() => {
@@ -44,19 +39,10 @@ export function Activate() {
       });
   }, [r, token]);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await r.activate(token, form.values.password);
-      setStage('done');
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await r.activate(token, form.values.password);
+    setStage('done');
+  });
 
   return (
     <div className="auth-page">
@@ -81,20 +67,8 @@ export function Activate() {
           <form className="form-stack" onSubmit={submit} noValidate>
             <p>Choose the password you will sign in with.</p>
             <FormMessage error={form.formError} other={form.otherErrors} />
-            <TextField
-              label="Password"
-              type="password"
-              autoComplete="new-password"
-              field={form.field('password')}
-              required
-              hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
-            />
-            <TextField label="Password again" type="password" autoComplete="new-password" field={form.field('password_again')} required />
-            <div className="form-actions">
-              <button className="button" type="submit" disabled={busy}>
-                Activate
-              </button>
-            </div>
+            <NewPasswordFields label="Password" password={form.field('password')} again={form.field('password_again')} />
+            <FormActions busy={busy} label="Activate" />
           </form>
         ) : null}
       </section>

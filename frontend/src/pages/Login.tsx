@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import type { LoginState } from '../auth/guards';
 import { useSession } from '../auth/session';
-import { FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import { REQUIRED } from '../lib/validate';
 import './auth.css';
 
@@ -18,22 +18,12 @@ export function Login() {
   const navigate = useNavigate();
   const state = (useLocation().state ?? {}) as LoginState;
   const form = useForm({ email: '', password: '' }, rules, 'login');
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await login(form.values.email.trim(), form.values.password);
-      clearNotice();
-      navigate(state.from && state.from !== '/login' ? state.from : '/workspace', { replace: true });
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await login(form.values.email.trim(), form.values.password);
+    clearNotice();
+    navigate(state.from && state.from !== '/login' ? state.from : '/workspace', { replace: true });
+  });
 
   const message = notice ?? state.message;
   return (
@@ -45,11 +35,7 @@ export function Login() {
           <FormMessage error={form.formError} />
           <TextField label="E-mail" type="email" autoComplete="username" field={form.field('email')} />
           <TextField label="Password" type="password" autoComplete="current-password" field={form.field('password')} />
-          <div className="form-actions">
-            <button className="button" type="submit" disabled={busy}>
-              {busy ? 'Signing in…' : 'Sign in'}
-            </button>
-          </div>
+          <FormActions busy={busy} label="Sign in" busyLabel="Signing in…" />
         </form>
         <p className="auth-page__links">
           <Link to="/auth/recovery">Forgot your password?</Link>

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../auth/session';
-import { FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, NewPasswordFields, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
 import './auth.css';
 
@@ -12,21 +13,11 @@ export function RecoveryRequest() {
   const r = useApi();
   const form = useForm({ email: '' }, () => ({ email: v.required(v.email) }), 'recovery');
   const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await r.requestRecovery(form.values.email.trim());
-      setSent(true);
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await r.requestRecovery(form.values.email.trim());
+    setSent(true);
+  });
 
   return (
     <div className="auth-page">
@@ -42,11 +33,7 @@ export function RecoveryRequest() {
             <p>Enter your e-mail address and we will send you a link to choose a new password.</p>
             <FormMessage error={form.formError} />
             <TextField label="E-mail" type="email" autoComplete="email" field={form.field('email')} required />
-            <div className="form-actions">
-              <button className="button" type="submit" disabled={busy}>
-                Send the link
-              </button>
-            </div>
+            <FormActions busy={busy} label="Send the link" />
           </form>
         )}
         <p className="auth-page__links">
@@ -57,31 +44,16 @@ export function RecoveryRequest() {
   );
 }
 
-const resetRules = (values: { password: string; password_again: string }) => ({
-  password: v.required(v.password),
-  password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
-});
-
 export function RecoveryReset() {
   const { token = '' } = useParams();
   const r = useApi();
-  const form = useForm({ password: '', password_again: '' }, resetRules, 'reset');
+  const form = useForm({ password: '', password_again: '' }, v.newPasswordRules, 'reset');
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await r.resetPassword(token, form.values.password);
-      setDone(true);
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await r.resetPassword(token, form.values.password);
+    setDone(true);
+  });
 
   return (
     <div className="auth-page">
@@ -97,20 +69,8 @@ export function RecoveryReset() {
         ) : (
           <form className="form-stack" onSubmit={submit} noValidate>
             <FormMessage error={form.formError} other={form.otherErrors} />
-            <TextField
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              field={form.field('password')}
-              required
-              hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
-            />
-            <TextField label="New password again" type="password" autoComplete="new-password" field={form.field('password_again')} required />
-            <div className="form-actions">
-              <button className="button" type="submit" disabled={busy}>
-                Save the password
-              </button>
-            </div>
+            <NewPasswordFields label="New password" password={form.field('password')} again={form.field('password_again')} />
+            <FormActions busy={busy} label="Save the password" />
           </form>
         )}
       </section>

@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useApi } from '../auth/session';
-import { FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, NewPasswordFields, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { emptyProfile, profileBody, ProfileFields, profileRules } from '../components/ProfileFields';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
 import './auth.css';
 
@@ -13,34 +14,23 @@ type Key = keyof typeof initial;
 
 const rules = (values: Record<Key, string>) => ({
   email: v.required(v.email),
-  password: v.required(v.password),
-  password_again: (value: string) => (value === values.password ? null : 'The passwords do not match.'),
+  ...v.newPasswordRules(values),
   ...profileRules('profile.'),
 });
 
 export function Register() {
   const r = useApi();
   const form = useForm<Key>(initial, rules, 'register');
-  const [busy, setBusy] = useState(false);
   const [registered, setRegistered] = useState<string | null>(null);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      const user = await r.register({
-        email: form.values.email.trim(),
-        password: form.values.password,
-        profile: profileBody('profile.', form.values),
-      });
-      setRegistered(user.email ?? form.values.email.trim());
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    const user = await r.register({
+      email: form.values.email.trim(),
+      password: form.values.password,
+      profile: profileBody('profile.', form.values),
+    });
+    setRegistered(user.email ?? form.values.email.trim());
+  });
 
   if (registered) {
     return (
@@ -70,32 +60,15 @@ export function Register() {
             <legend className="visually-hidden">Account</legend>
             <div className="form-grid">
               <TextField label="E-mail" type="email" autoComplete="email" field={form.field('email')} required />
-              <TextField
-                label="Password"
-                type="password"
-                autoComplete="new-password"
-                field={form.field('password')}
-                required
-                hint="8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."
-              />
-              <TextField
-                label="Password again"
-                type="password"
-                autoComplete="new-password"
-                field={form.field('password_again')}
-                required
-              />
+              <NewPasswordFields label="Password" password={form.field('password')} again={form.field('password_again')} />
             </div>
           </fieldset>
           <ProfileFields form={form} prefix="profile." />
-          <div className="form-actions">
-            <button className="button" type="submit" disabled={busy}>
-              {busy ? 'Registering…' : 'Register'}
-            </button>
+          <FormActions busy={busy} label="Register" busyLabel="Registering…">
             <span>
               Already registered? <Link to="/login">Sign in</Link>
             </span>
-          </div>
+          </FormActions>
         </form>
       </section>
     </div>

@@ -1,77 +1,35 @@
 // Diagnostic bookings. A patient asks for an examination without a time; an operator (or staff)
 // books one for a patient with a time, or gives a patient's request its time.
 
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { DiagnosticBooking } from '../api/types';
 import { fullName } from '../api/types';
 import { can, canForAnyone } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
-import { FormMessage } from '../components/Field';
-import { Notice } from '../components/Notice';
-import { searchDiagnostics, searchPatients } from '../components/pickers';
+import { FormActions, FormMessage } from '../components/Field';
+import { searchDiagnostics } from '../components/pickers';
 import { ResourceList } from '../components/ResourceList';
-import { SearchSelect } from '../components/SearchSelect';
 import { dateToClinicLocal, formatDateTime } from '../lib/time';
 import { useForm } from '../lib/useForm';
-import * as v from '../lib/validate';
+import { useSubmit } from '../lib/useSubmit';
+import { BookingForm } from './BookingForm';
 import { clinicTimeForApi, DateTimeField, futureClinicTime } from './DateTimeField';
+import { OLDEST_OR_NEWEST, PATIENT_NAME_FILTERS, SectionHead, useReload } from './listSection';
 import { useAction } from './useAction';
-
-const bookRules = () => ({
-  user_id: v.required(() => null),
-  diagnostics_id: v.required(() => null),
-  date_time: futureClinicTime,
-});
 
 function BookForm({ onDone, onCancel }: { onDone: (booking: DiagnosticBooking) => void; onCancel: () => void }) {
   const r = useApi();
-  const form = useForm({ user_id: '', diagnostics_id: '', date_time: '' }, bookRules, 'book-diagnostic');
-  const [busy, setBusy] = useState(false);
-  const patients = useMemo(() => searchPatients(r), [r]);
   const diagnostics = useMemo(() => searchDiagnostics(r), [r]);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      onDone(
-        await r.bookDiagnostic({
-          user_id: Number(form.values.user_id),
-          diagnostics_id: Number(form.values.diagnostics_id),
-          date_time: clinicTimeForApi(form.values.date_time),
-        }),
-      );
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form className="form-stack" onSubmit={submit} noValidate>
-      <FormMessage error={form.formError} other={form.otherErrors} />
-      <SearchSelect label="Patient" searchLabel="Search patients by surname" field={form.field('user_id')} search={patients} required />
-      <SearchSelect
-        label="Examination"
-        searchLabel="Search examinations"
-        field={form.field('diagnostics_id')}
-        search={diagnostics}
-        required
-      />
-      <DateTimeField label="Date and time" field={form.field('date_time')} />
-      <div className="form-actions">
-        <button className="button" type="submit" disabled={busy}>
-          {busy ? 'Booking…' : 'Book and e-mail the patient'}
-        </button>
-        <button className="button button--quiet" type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <BookingForm
+      idPrefix="book-diagnostic"
+      target={{ name: 'diagnostics_id', label: 'Examination', searchLabel: 'Search examinations', search: diagnostics }}
+      book={r.bookDiagnostic}
+      onDone={onDone}
+      onCancel={onCancel}
+    />
   );
 }
 
@@ -82,21 +40,11 @@ function ScheduleForm({ booking, onDone, onCancel }: { booking: DiagnosticBookin
     () => ({ date_time: futureClinicTime }),
     `schedule-${booking.id}`,
   );
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      await r.scheduleDiagnostic(booking.id, clinicTimeForApi(form.values.date_time));
-      onDone();
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    await r.scheduleDiagnostic(booking.id, clinicTimeForApi(form.values.date_time));
+    onDone();
+  });
 
   return (
     <form className="form-stack" onSubmit={submit} noValidate>
@@ -105,14 +53,7 @@ function ScheduleForm({ booking, onDone, onCancel }: { booking: DiagnosticBookin
       </p>
       <FormMessage error={form.formError} other={form.otherErrors} />
       <DateTimeField label="Date and time" field={form.field('date_time')} />
-      <div className="form-actions">
-        <button className="button" type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Save and e-mail the patient'}
-        </button>
-        <button className="button button--quiet" type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} label="Save and e-mail the patient" busyLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }
@@ -122,7 +63,7 @@ export default function DiagnosticBookingsSection() {
   const { me } = useSession();
   const [booking, setBooking] = useState(false);
   const [scheduling, setScheduling] = useState<DiagnosticBooking | null>(null);
-  const [reloadKey, setReloadKey] = useState(0);
+  const { reloadKey, reload } = useReload();
   const action = useAction();
   const [done, setDone] = useState<string | null>(null);
   if (!me) return null;
@@ -130,7 +71,6 @@ export default function DiagnosticBookingsSection() {
   const mayBookForOthers = canForAnyone(me.role, 'BookDiagnostic');
   const maySchedule = can(me.role, 'ScheduleDiagnosticBooking');
   const mayDelete = can(me.role, 'DeleteDiagnosticBooking');
-  const reload = () => setReloadKey((key) => key + 1);
 
   const remove = async (item: DiagnosticBooking) => {
     const ok = await action.run(() => r.deleteDiagnosticBooking(item.id), {
@@ -142,20 +82,18 @@ export default function DiagnosticBookingsSection() {
 
   return (
     <>
-      {ownOnly ? (
-        <p className="workspace__intro">
-          Examinations you asked for or that the clinic booked for you. <Link to="/workspace/diagnostics">Ask for another examination</Link>.
-        </p>
-      ) : null}
-      {mayBookForOthers ? (
-        <div className="workspace__toolbar">
-          <button type="button" className="button" onClick={() => setBooking(true)}>
-            Book an examination
-          </button>
-        </div>
-      ) : null}
-      {done ? <Notice kind="success">{done}</Notice> : null}
-      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <SectionHead
+        intro={
+          ownOnly ? (
+            <>
+              Examinations you asked for or that the clinic booked for you. <Link to="/workspace/diagnostics">Ask for another examination</Link>.
+            </>
+          ) : null
+        }
+        create={mayBookForOthers && { label: 'Book an examination', onClick: () => setBooking(true) }}
+        done={done}
+        outcome={action.outcome}
+      />
       <ResourceList<DiagnosticBooking>
         label="Diagnostic bookings"
         load={r.diagnosticBookings}
@@ -163,17 +101,9 @@ export default function DiagnosticBookingsSection() {
         reloadKey={reloadKey}
         filters={[
           { name: 'diagnostic_service', label: 'Examination' },
-          ...(ownOnly
-            ? []
-            : [
-                { name: 'patient_name', label: 'Patient’s first name' },
-                { name: 'patient_surname', label: 'Patient’s surname' },
-              ]),
+          ...(ownOnly ? [] : PATIENT_NAME_FILTERS),
         ]}
-        orders={[
-          { value: '', label: 'Oldest first' },
-          { value: '-id', label: 'Newest first' },
-        ]}
+        orders={OLDEST_OR_NEWEST}
         emptyText={ownOnly ? 'You have no examinations booked.' : 'There are no diagnostic bookings.'}
         columns={[
           ...(ownOnly ? [] : [{ header: 'Patient', cell: (b: DiagnosticBooking) => fullName(b.user) }]),

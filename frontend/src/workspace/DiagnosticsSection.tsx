@@ -1,17 +1,18 @@
 // The clinic's examinations (modalities). Staff keep the list; a patient asks for one here and
 // the clinic then gives it a time; everyone else reads it.
 
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Diagnostic } from '../api/types';
 import { can } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
-import { FormMessage, TextField } from '../components/Field';
-import { Notice } from '../components/Notice';
+import { FormActions, FormMessage, TextField } from '../components/Field';
 import { ResourceList } from '../components/ResourceList';
 import { formatDateTime } from '../lib/time';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
+import { OLDEST_OR_NEWEST, SectionHead, useReload } from './listSection';
 import { useAction } from './useAction';
 
 const modalityRules = () => ({ modality: v.required((value) => v.textUpTo(100)(value.trim())) });
@@ -19,35 +20,18 @@ const modalityRules = () => ({ modality: v.required((value) => v.textUpTo(100)(v
 function ModalityForm({ existing, onDone, onCancel }: { existing?: Diagnostic; onDone: () => void; onCancel: () => void }) {
   const r = useApi();
   const form = useForm({ modality: existing?.modality ?? '' }, modalityRules, 'modality');
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      const modality = form.values.modality.trim();
-      await (existing ? r.updateDiagnostic(existing.id, modality) : r.createDiagnostic(modality));
-      onDone();
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    const modality = form.values.modality.trim();
+    await (existing ? r.updateDiagnostic(existing.id, modality) : r.createDiagnostic(modality));
+    onDone();
+  });
 
   return (
     <form className="form-stack" onSubmit={submit} noValidate>
       <FormMessage error={form.formError} other={form.otherErrors} />
       <TextField label="Examination" field={form.field('modality')} required hint="e.g. MRI of the knee; at most 100 characters." />
-      <div className="form-actions">
-        <button className="button" type="submit" disabled={busy}>
-          {existing ? 'Save' : 'Add the examination'}
-        </button>
-        <button className="button button--quiet" type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} label={existing ? 'Save' : 'Add the examination'} onCancel={onCancel} />
     </form>
   );
 }
@@ -56,12 +40,11 @@ export default function DiagnosticsSection() {
   const r = useApi();
   const { me } = useSession();
   const [editing, setEditing] = useState<Diagnostic | 'new' | null>(null);
-  const [reloadKey, setReloadKey] = useState(0);
+  const { reloadKey, reload } = useReload();
   const action = useAction();
   if (!me) return null;
   const manage = can(me.role, 'ManageDiagnostics');
   const patientBooks = me.role === 'patient';
-  const reload = () => setReloadKey((key) => key + 1);
 
   const book = (item: Diagnostic) =>
     action.run(() => r.bookDiagnostic({ diagnostics_id: item.id }), {
@@ -79,29 +62,22 @@ export default function DiagnosticsSection() {
 
   return (
     <>
-      {patientBooks ? (
-        <p className="workspace__intro">
-          Choose the examination your doctor asked for. You do not pick a time: the clinic books one and tells you by e-mail.
-        </p>
-      ) : null}
-      {manage ? (
-        <div className="workspace__toolbar">
-          <button type="button" className="button" onClick={() => setEditing('new')}>
-            Add an examination
-          </button>
-        </div>
-      ) : null}
-      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <SectionHead
+        intro={
+          patientBooks
+            ? 'Choose the examination your doctor asked for. You do not pick a time: the clinic books one and tells you by e-mail.'
+            : null
+        }
+        create={manage && { label: 'Add an examination', onClick: () => setEditing('new') }}
+        outcome={action.outcome}
+      />
       <ResourceList<Diagnostic>
         label="Examinations"
         load={r.diagnostics}
         stream="diagnostics"
         reloadKey={reloadKey}
         filters={[{ name: 'modality', label: 'Examination' }]}
-        orders={[
-          { value: '', label: 'Oldest first' },
-          { value: '-id', label: 'Newest first' },
-        ]}
+        orders={OLDEST_OR_NEWEST}
         emptyText="The clinic has not listed any examinations yet."
         columns={[
           { header: 'Examination', cell: (item) => item.modality },

@@ -1,18 +1,19 @@
 // Staff members (doctors, operators, pharmacists). Staff hire them and open or close a doctor's
 // booking; operators see the list to know who works here.
 
-import { useCallback, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { StaffMember, StaffRoleName } from '../api/types';
 import { fullName } from '../api/types';
 import { can } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
-import { FormMessage, SelectField, TextField } from '../components/Field';
-import { Notice } from '../components/Notice';
+import { FormActions, FormMessage, SelectField, TextField } from '../components/Field';
 import { emptyProfile, profileBody, ProfileFields, profileRules } from '../components/ProfileFields';
 import { ResourceList } from '../components/ResourceList';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
+import { OLDEST_OR_NEWEST, SectionHead, useReload } from './listSection';
 import { useAction } from './useAction';
 
 const ROLE_NAMES: Record<StaffRoleName, string> = { doctor: 'Doctor', operator: 'Operator', pharmacist: 'Pharmacist' };
@@ -31,30 +32,20 @@ const rules = (values: Record<Key, string>) => ({
 function HireForm({ onDone, onCancel }: { onDone: (member: StaffMember) => void; onCancel: () => void }) {
   const r = useApi();
   const form = useForm<Key>(initial, rules, 'hire');
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      const role = form.values.role as StaffRoleName;
-      const member = await r.createStaff({
-        role,
-        ...(role === 'doctor' ? { specialty: form.values.specialty.trim() } : {}),
-        user: {
-          email: form.values['user.email'].trim(),
-          ...(form.values['user.password'] ? { password: form.values['user.password'] } : {}),
-          profile: profileBody('user.profile.', form.values),
-        },
-      });
-      onDone(member);
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useSubmit(form, async () => {
+    const role = form.values.role as StaffRoleName;
+    const member = await r.createStaff({
+      role,
+      ...(role === 'doctor' ? { specialty: form.values.specialty.trim() } : {}),
+      user: {
+        email: form.values['user.email'].trim(),
+        ...(form.values['user.password'] ? { password: form.values['user.password'] } : {}),
+        profile: profileBody('user.profile.', form.values),
+      },
+    });
+    onDone(member);
+  });
 
   return (
     <form className="form-stack" onSubmit={submit} noValidate>
@@ -80,14 +71,7 @@ function HireForm({ onDone, onCancel }: { onDone: (member: StaffMember) => void;
         />
       </div>
       <ProfileFields form={form} prefix="user.profile." />
-      <div className="form-actions">
-        <button className="button" type="submit" disabled={busy}>
-          {busy ? 'Registering…' : 'Register and send the activation link'}
-        </button>
-        <button className="button button--quiet" type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} label="Register and send the activation link" busyLabel="Registering…" onCancel={onCancel} />
     </form>
   );
 }
@@ -96,10 +80,9 @@ export default function StaffSection() {
   const r = useApi();
   const { me } = useSession();
   const [hiring, setHiring] = useState(false);
-  const [reloadKey, setReloadKey] = useState(0);
+  const { reloadKey, reload } = useReload();
   const [hired, setHired] = useState<string | null>(null);
   const action = useAction();
-  const reload = useCallback(() => setReloadKey((key) => key + 1), []);
   if (!me) return null;
   const manage = can(me.role, 'CreateRole');
   const setAvailability = can(me.role, 'SetDoctorAvailability');
@@ -114,15 +97,11 @@ export default function StaffSection() {
 
   return (
     <>
-      {manage ? (
-        <div className="workspace__toolbar">
-          <button type="button" className="button" onClick={() => setHiring(true)}>
-            Register a staff member
-          </button>
-        </div>
-      ) : null}
-      {hired ? <Notice kind="success">{hired}</Notice> : null}
-      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <SectionHead
+        create={manage && { label: 'Register a staff member', onClick: () => setHiring(true) }}
+        done={hired}
+        outcome={action.outcome}
+      />
       <ResourceList<StaffMember>
         label="Staff"
         load={r.staff}
@@ -138,10 +117,7 @@ export default function StaffSection() {
           { name: 'icontains_name', label: 'First name' },
           { name: 'icontains_surname', label: 'Surname' },
         ]}
-        orders={[
-          { value: '', label: 'Oldest first' },
-          { value: '-id', label: 'Newest first' },
-        ]}
+        orders={OLDEST_OR_NEWEST}
         emptyText="No staff members are registered yet."
         columns={[
           { header: 'Name', cell: (m) => `${m.user.profile.surname}, ${m.user.profile.name}` },

@@ -3,6 +3,7 @@
 // offered at all.
 
 import { useCallback, useEffect, useState } from 'react';
+import type { Resources } from '../api/resources';
 import type { User } from '../api/types';
 import { userActions } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
@@ -11,7 +12,62 @@ import { Notice } from '../components/Notice';
 import { ResourceList } from '../components/ResourceList';
 import { Spinner } from '../components/Spinner';
 import { AccountBadges, PERSON_FILTERS, personName, ProfileEditForm, UserFacts } from './people';
+import { useReload } from './listSection';
 import { useAction } from './useAction';
+
+interface AccountButton {
+  shown: boolean;
+  label: string;
+  danger?: boolean;
+  call: () => Promise<User | null>;
+  success: string;
+  confirm?: string;
+}
+
+/** What can be done to an account from its dialog, in the order offered; `shown` when the caller may. */
+function accountButtons(r: Resources, user: User, allowed: ReturnType<typeof userActions>): AccountButton[] {
+  return [
+    {
+      shown: allowed.block,
+      label: 'Block',
+      danger: true,
+      call: () => r.userAction(user.id, 'block'),
+      success: 'The account is blocked; they have been told by e-mail.',
+      confirm: `Block ${user.email}? They will be signed out at once.`,
+    },
+    {
+      shown: allowed.unblock,
+      label: 'Unblock',
+      call: () => r.userAction(user.id, 'unblock'),
+      success: 'The account is active again.',
+    },
+    {
+      shown: allowed.grantAdmin,
+      label: 'Make administrator',
+      call: () => r.userAction(user.id, 'create_admin'),
+      success: 'They are now an administrator.',
+      confirm: `Make ${user.email} an administrator?`,
+    },
+    {
+      shown: allowed.revokeAdmin,
+      label: 'Revoke administrator',
+      call: () => r.userAction(user.id, 'revoke_admin'),
+      success: 'They are no longer an administrator.',
+      confirm: `Remove ${user.email}'s administrator rights?`,
+    },
+    {
+      shown: allowed.delete,
+      label: 'Delete account',
+      danger: true,
+      call: async () => {
+        await r.deleteUser(user.id);
+        return null;
+      },
+      success: 'The account is deleted.',
+      confirm: `Delete ${user.email}'s account for good?`,
+    },
+  ];
+}
 
 function UserDialog({ userId, onClose, onChanged }: { userId: number; onClose: () => void; onChanged: () => void }) {
   const r = useApi();
@@ -56,71 +112,19 @@ function UserDialog({ userId, onClose, onChanged }: { userId: number; onClose: (
                 Edit
               </button>
             ) : null}
-            {allowed.block ? (
-              <button
-                type="button"
-                className="button button--danger"
-                disabled={action.busy}
-                onClick={() =>
-                  act(() => r.userAction(user.id, 'block'), 'The account is blocked; they have been told by e-mail.', `Block ${user.email}? They will be signed out at once.`)
-                }
-              >
-                Block
-              </button>
-            ) : null}
-            {allowed.unblock ? (
-              <button
-                type="button"
-                className="button button--quiet"
-                disabled={action.busy}
-                onClick={() => act(() => r.userAction(user.id, 'unblock'), 'The account is active again.')}
-              >
-                Unblock
-              </button>
-            ) : null}
-            {allowed.grantAdmin ? (
-              <button
-                type="button"
-                className="button button--quiet"
-                disabled={action.busy}
-                onClick={() =>
-                  act(() => r.userAction(user.id, 'create_admin'), 'They are now an administrator.', `Make ${user.email} an administrator?`)
-                }
-              >
-                Make administrator
-              </button>
-            ) : null}
-            {allowed.revokeAdmin ? (
-              <button
-                type="button"
-                className="button button--quiet"
-                disabled={action.busy}
-                onClick={() =>
-                  act(() => r.userAction(user.id, 'revoke_admin'), 'They are no longer an administrator.', `Remove ${user.email}'s administrator rights?`)
-                }
-              >
-                Revoke administrator
-              </button>
-            ) : null}
-            {allowed.delete ? (
-              <button
-                type="button"
-                className="button button--danger"
-                disabled={action.busy}
-                onClick={() =>
-                  act(
-                    async () => {
-                      await r.deleteUser(user.id);
-                      return null;
-                    },
-                    'The account is deleted.',
-                    `Delete ${user.email}'s account for good?`,
-                  )
-                }
-              >
-                Delete account
-              </button>
-            ) : null}
+            {accountButtons(r, user, allowed).map((button) =>
+              button.shown ? (
+                <button
+                  key={button.label}
+                  type="button"
+                  className={`button ${button.danger ? 'button--danger' : 'button--quiet'}`}
+                  disabled={action.busy}
+                  onClick={() => act(button.call, button.success, button.confirm)}
+                >
+                  {button.label}
+                </button>
+              ) : null,
+            )}
           </div>
         </>
       ) : null}
@@ -142,8 +146,7 @@ function UserDialog({ userId, onClose, onChanged }: { userId: number; onClose: (
 export default function UsersSection() {
   const r = useApi();
   const [open, setOpen] = useState<number | null>(null);
-  const [reloadKey, setReloadKey] = useState(0);
-  const changed = useCallback(() => setReloadKey((key) => key + 1), []);
+  const { reloadKey, reload: changed } = useReload();
   const close = useCallback(() => setOpen(null), []);
 
   return (

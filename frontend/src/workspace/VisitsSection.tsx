@@ -1,80 +1,39 @@
 // Doctor visits. Operators and staff book them (only doctors open for booking are offered),
 // cancel or delete them; a patient cancels their own visit until 24 hours before it.
 
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import type { DoctorVisit } from '../api/types';
 import { fullName } from '../api/types';
 import { can, canForAnyone } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
-import { FormMessage } from '../components/Field';
-import { Notice } from '../components/Notice';
-import { searchBookableDoctors, searchPatients } from '../components/pickers';
+import { searchBookableDoctors } from '../components/pickers';
 import { ResourceList } from '../components/ResourceList';
-import { SearchSelect } from '../components/SearchSelect';
 import { formatDateTime, hoursUntil } from '../lib/time';
-import { useForm } from '../lib/useForm';
-import * as v from '../lib/validate';
-import { clinicTimeForApi, DateTimeField, futureClinicTime } from './DateTimeField';
+import { BookingForm } from './BookingForm';
+import { OLDEST_OR_NEWEST, PATIENT_NAME_FILTERS, SectionHead, useReload } from './listSection';
 import { useAction } from './useAction';
 
 /** A patient may cancel their own visit only while it is more than this far away. */
 export const PATIENT_CANCEL_NOTICE_HOURS = 24;
 
-const bookRules = () => ({
-  user_id: v.required(() => null),
-  doctor_id: v.required(() => null),
-  date_time: futureClinicTime,
-});
-
 function BookVisitForm({ onDone, onCancel }: { onDone: (visit: DoctorVisit) => void; onCancel: () => void }) {
   const r = useApi();
-  const form = useForm({ user_id: '', doctor_id: '', date_time: '' }, bookRules, 'book-visit');
-  const [busy, setBusy] = useState(false);
-  const patients = useMemo(() => searchPatients(r), [r]);
   const doctors = useMemo(() => searchBookableDoctors(r), [r]);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
-    setBusy(true);
-    try {
-      onDone(
-        await r.bookVisit({
-          user_id: Number(form.values.user_id),
-          doctor_id: Number(form.values.doctor_id),
-          date_time: clinicTimeForApi(form.values.date_time),
-        }),
-      );
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form className="form-stack" onSubmit={submit} noValidate>
-      <FormMessage error={form.formError} other={form.otherErrors} />
-      <SearchSelect label="Patient" searchLabel="Search patients by surname" field={form.field('user_id')} search={patients} required />
-      <SearchSelect
-        label="Doctor"
-        searchLabel="Search doctors by surname"
-        field={form.field('doctor_id')}
-        search={doctors}
-        required
-        hint="Only doctors open for booking are listed."
-      />
-      <DateTimeField label="Date and time" field={form.field('date_time')} />
-      <div className="form-actions">
-        <button className="button" type="submit" disabled={busy}>
-          {busy ? 'Booking…' : 'Book and e-mail the patient'}
-        </button>
-        <button className="button button--quiet" type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <BookingForm
+      idPrefix="book-visit"
+      target={{
+        name: 'doctor_id',
+        label: 'Doctor',
+        searchLabel: 'Search doctors by surname',
+        search: doctors,
+        hint: 'Only doctors open for booking are listed.',
+      }}
+      book={r.bookVisit}
+      onDone={onDone}
+      onCancel={onCancel}
+    />
   );
 }
 
@@ -93,7 +52,7 @@ export default function VisitsSection() {
   const r = useApi();
   const { me } = useSession();
   const [booking, setBooking] = useState(false);
-  const [reloadKey, setReloadKey] = useState(0);
+  const { reloadKey, reload } = useReload();
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   if (!me) return null;
@@ -101,7 +60,6 @@ export default function VisitsSection() {
   const staffCancels = canForAnyone(me.role, 'CancelDoctorVisit');
   const patientCancels = me.role === 'patient' && can(me.role, 'CancelDoctorVisit');
   const mayDelete = can(me.role, 'DeleteDoctorVisit');
-  const reload = () => setReloadKey((key) => key + 1);
 
   const cancel = async (visit: DoctorVisit) => {
     const ok = await action.run(() => r.cancelVisit(visit.id), {
@@ -145,20 +103,12 @@ export default function VisitsSection() {
 
   return (
     <>
-      {ownOnly ? (
-        <p className="workspace__intro">
-          Your appointments with our doctors. You can cancel a visit here until 24 hours before it; after that, please call us.
-        </p>
-      ) : null}
-      {can(me.role, 'BookDoctorVisit') ? (
-        <div className="workspace__toolbar">
-          <button type="button" className="button" onClick={() => setBooking(true)}>
-            Book a visit
-          </button>
-        </div>
-      ) : null}
-      {done ? <Notice kind="success">{done}</Notice> : null}
-      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <SectionHead
+        intro={ownOnly ? 'Your appointments with our doctors. You can cancel a visit here until 24 hours before it; after that, please call us.' : null}
+        create={can(me.role, 'BookDoctorVisit') && { label: 'Book a visit', onClick: () => setBooking(true) }}
+        done={done}
+        outcome={action.outcome}
+      />
       <ResourceList<DoctorVisit>
         label="Doctor visits"
         load={r.visits}
@@ -168,12 +118,7 @@ export default function VisitsSection() {
           { name: 'specialty', label: 'Specialty' },
           { name: 'doctor_name', label: 'Doctor’s first name' },
           { name: 'doctor_surname', label: 'Doctor’s surname' },
-          ...(ownOnly
-            ? []
-            : [
-                { name: 'patient_name', label: 'Patient’s first name' },
-                { name: 'patient_surname', label: 'Patient’s surname' },
-              ]),
+          ...(ownOnly ? [] : PATIENT_NAME_FILTERS),
           {
             name: 'status',
             label: 'Status',
@@ -184,10 +129,7 @@ export default function VisitsSection() {
             ],
           },
         ]}
-        orders={[
-          { value: '', label: 'Oldest first' },
-          { value: '-id', label: 'Newest first' },
-        ]}
+        orders={OLDEST_OR_NEWEST}
         emptyText={ownOnly ? 'You have no visits booked.' : 'There are no doctor visits.'}
         columns={[
           { header: 'Time', cell: (visit) => formatDateTime(visit.date_time) },

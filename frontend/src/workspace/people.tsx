@@ -1,13 +1,13 @@
 // People in the workspace: their filters, their details, and the profile form.
 
-import { useState, type FormEvent } from 'react';
 import type { User } from '../api/types';
 import { useApi } from '../auth/session';
-import { FormMessage, TextField } from '../components/Field';
+import { FormActions, FormMessage, TextField } from '../components/Field';
 import { profileBody, ProfileFields, profileRules, profileValues } from '../components/ProfileFields';
 import type { FilterDef } from '../components/ResourceList';
 import { formatDate, formatDateTime } from '../lib/time';
 import { useForm } from '../lib/useForm';
+import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
 
 export const PERSON_FILTERS: FilterDef[] = [
@@ -109,11 +109,7 @@ export function ProfileEditForm({ user, onSaved, onCancel }: { user: User; onSav
   const initial = { email: user.email ?? '', ...profileValues('profile.', user.profile) };
   type Key = keyof typeof initial;
   const form = useForm<Key>(initial, () => ({ email: v.required(v.email), ...profileRules('profile.') }), `edit-${user.id}`);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!form.validate()) return;
+  const { busy, submit } = useSubmit(form, async () => {
     const profile = profileBody('profile.', form.values, user.profile);
     const email = form.values.email.trim().toLowerCase();
     const body = {
@@ -124,15 +120,8 @@ export function ProfileEditForm({ user, onSaved, onCancel }: { user: User; onSav
       onCancel();
       return;
     }
-    setBusy(true);
-    try {
-      onSaved(await r.updateUser(user.id, body));
-    } catch (error) {
-      form.showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    onSaved(await r.updateUser(user.id, body));
+  });
 
   return (
     <form className="form-stack" onSubmit={submit} noValidate>
@@ -145,14 +134,7 @@ export function ProfileEditForm({ user, onSaved, onCancel }: { user: User; onSav
         hint="A new address is used once it is confirmed from the link we e-mail to it."
       />
       <ProfileFields form={form} prefix="profile." />
-      <div className="form-actions">
-        <button className="button" type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Save changes'}
-        </button>
-        <button className="button button--quiet" type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} label="Save changes" busyLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }
