@@ -10,6 +10,7 @@
 //! - [`users`]: the User/Profile read model;
 //! - [`records`]: what journal entries and prescriptions share: text limits and their lists;
 //! - [`validate`]: reading JSON bodies field by field, and the profile rules;
+//! - [`aws`]: the settings the AWS SDK clients share;
 //! - [`mail`]: the mailer, templates and the transactional outbox;
 //! - [`realtime`]: live updates to WebSocket subscribers, as far as each may read;
 //! - [`clock`]: time that tests can set;
@@ -17,6 +18,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod db;

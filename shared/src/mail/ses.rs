@@ -3,14 +3,11 @@
 
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_sesv2::Client;
-use aws_sdk_sesv2::config::Credentials;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 
 use super::{BoxFuture, Email, MailError, Mailer};
+use crate::aws;
 
 pub struct SesMailer {
     client: Client,
@@ -18,32 +15,17 @@ pub struct SesMailer {
 
 impl SesMailer {
     pub async fn from_env() -> Self {
-        // Lambda always sets AWS_REGION; elsewhere a default beats probing for an EC2 metadata
-        // service that is not there.
-        let region = std::env::var("AWS_REGION")
-            .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
-            .map_or_else(|_| Region::new("eu-north-1"), Region::new);
         // A slow or absent SES must not hold a request for long: what does not go out stays in
         // the outbox, and the retry pass sends it later.
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(Duration::from_secs(1))
-            .operation_timeout(Duration::from_secs(3))
-            .build();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(region)
-            .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(2));
         let emulated = std::env::var_os("AWS_ENDPOINT_URL_SESV2").is_some();
-        if emulated && std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
-            loader = loader.credentials_provider(Credentials::new(
-                "local",
-                "local",
-                None,
-                None,
-                "ses-emulator",
-            ));
-        }
-        Self { client: Client::new(&loader.load().await) }
+        let shared = aws::sdk_config(
+            Duration::from_secs(1),
+            Duration::from_secs(3),
+            emulated,
+            "ses-emulator",
+        )
+        .await;
+        Self { client: Client::new(&shared) }
     }
 }
 

@@ -5,11 +5,7 @@
 
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_apigatewaymanagement::Client;
-use aws_sdk_apigatewaymanagement::config::Credentials;
 use aws_sdk_apigatewaymanagement::error::{DisplayErrorContext, SdkError};
 use aws_sdk_apigatewaymanagement::operation::delete_connection::DeleteConnectionError;
 use aws_sdk_apigatewaymanagement::operation::post_to_connection::PostToConnectionError;
@@ -17,6 +13,7 @@ use aws_sdk_apigatewaymanagement::primitives::Blob;
 use tokio::sync::OnceCell;
 
 use super::{Publisher, PushError};
+use crate::aws;
 use crate::mail::BoxFuture;
 
 /// One push may take this long; a client that slow is dropped for this change.
@@ -40,31 +37,9 @@ impl ApiGatewayPublisher {
 }
 
 async fn connect(endpoint: &str) -> Client {
-    // Lambda always sets AWS_REGION; elsewhere a default beats probing for an EC2 metadata
-    // service that is not there. Requests are signed for this region.
-    let region = std::env::var("AWS_REGION")
-        .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
-        .map_or_else(|_| Region::new("eu-north-1"), Region::new);
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(PUSH_TIMEOUT)
-        .operation_timeout(PUSH_TIMEOUT)
-        .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(region)
-        .timeout_config(timeouts)
-        // A client that is gone answers 410 at once; a retry helps only a network hiccup.
-        .retry_config(RetryConfig::standard().with_max_attempts(2));
+    // A client that is gone answers 410 at once; one push may take PUSH_TIMEOUT in all.
     let on_aws = endpoint.contains(".amazonaws.com");
-    if !on_aws && std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
-        loader = loader.credentials_provider(Credentials::new(
-            "local",
-            "local",
-            None,
-            None,
-            "local-gateway",
-        ));
-    }
-    let shared = loader.load().await;
+    let shared = aws::sdk_config(PUSH_TIMEOUT, PUSH_TIMEOUT, !on_aws, "local-gateway").await;
     let config =
         aws_sdk_apigatewaymanagement::config::Builder::from(&shared).endpoint_url(endpoint).build();
     Client::from_conf(config)
