@@ -236,7 +236,7 @@ fn messages<T: Serialize>(
         if access::authorize(subscriber.actor, read, change.owner).is_err() {
             continue;
         }
-        let viewer = viewer_of(subscriber.actor).as_seen_in(&change.people);
+        let viewer = Viewer::from(subscriber.actor).as_seen_in(&change.people);
         let data = rendered.entry(viewer).or_insert_with(|| {
             serde_json::to_string(&render(viewer))
                 .map_err(|error| tracing::error!(%error, "a pushed object did not serialize"))
@@ -248,15 +248,6 @@ fn messages<T: Serialize>(
         }
     }
     messages
-}
-
-/// Who a subscriber is, as the REST handlers' `Viewer::from(&Caller)` would say.
-fn viewer_of(actor: Actor) -> Viewer {
-    Viewer {
-        user_id: Some(actor.user_id),
-        is_staff: actor.role.is_staff(),
-        is_patient: actor.role == Role::Patient,
-    }
 }
 
 /// `{"stream", "action", "data", "request_id"}`, assembled from JSON already written, so that

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::QueryBuilder;
 
-use crate::access::{Role, TargetAccount};
+use crate::access::{Actor, Role, TargetAccount};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::validate::rules::age_on;
@@ -146,13 +146,19 @@ impl Viewer {
     }
 }
 
+impl From<Actor> for Viewer {
+    fn from(actor: Actor) -> Self {
+        Self {
+            user_id: Some(actor.user_id),
+            is_staff: actor.role.is_staff(),
+            is_patient: actor.role == Role::Patient,
+        }
+    }
+}
+
 impl From<&Caller> for Viewer {
     fn from(caller: &Caller) -> Self {
-        Self {
-            user_id: Some(caller.user_id),
-            is_staff: caller.is_staff(),
-            is_patient: caller.role == Role::Patient,
-        }
+        Self::from(caller.actor())
     }
 }
 
