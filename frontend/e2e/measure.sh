@@ -7,13 +7,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../infra/lib.sh"
 # shellcheck source=frontend/e2e/stack.sh
 source "$ROOT/frontend/e2e/stack.sh"
-trap stop_stack EXIT
-trap 'exit 130' INT TERM
-
-ensure_chromium
-ensure_frontend_deps
-start_stack
-export CHROMIUM
-cd "$ROOT/frontend"
+start_browser_stack
 node e2e/bundle-size.mjs
 node e2e/lcp.mjs "${1:-9}"

@@ -46,3 +46,15 @@ start_stack() {
   wait_for 60 "the gateway on $BASE_URL" gateway_ready
   say "Gateway on $BASE_URL (database $E2E_DATABASE), SES emulator on $SES_URL."
 }
+
+# start_browser_stack: all a browser script needs, stopped when the script exits: Chromium, the
+# app's npm packages and the stack; then works from frontend/.
+start_browser_stack() {
+  trap stop_stack EXIT
+  trap 'exit 130' INT TERM
+  ensure_chromium
+  ensure_frontend_deps
+  start_stack
+  export QHEALTH_LOCAL CHROMIUM
+  cd "$ROOT/frontend"
+}
