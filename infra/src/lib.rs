@@ -10,7 +10,6 @@ use std::net::SocketAddr;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
@@ -20,13 +19,35 @@ use qhealth::users::account::{self, NewAccount, ProfileChanges};
 use qhealth::validate::{RuleResult, rules};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The health check's answer.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only: the handler answers with `json!`
+struct HealthStatus {
+    /// `ok` or `unavailable`.
+    status: String,
+}
 
 /// Every HTTP function's routes, as API Gateway would route to them, plus `GET /api/health`;
-/// the WebSocket API at `/ws` and its management API at `/@connections`; every other path is the
-/// web app's (see [`spa`]).
+/// the API's documentation at `/api/openapi.json` and `/api/doc`; the WebSocket API at `/ws`
+/// and its management API at `/@connections`; every other path is the web app's (see [`spa`]).
 pub fn app(state: AppState) -> Router {
-    let routes = Router::new()
-        .route("/health", get(health))
+    let (routes, document) = api_routes().split_for_parts();
+    // Generated once per process; the documentation's routes hold it for good.
+    let document: &'static str = String::leak(openapi_json(document));
+    let routes = routes.merge(qhealth_docs::router(document));
+    let websocket = ws::routes(state.clone());
+    let app = qhealth::http::api(routes).with_state(state).merge(websocket);
+    spa::serve_app(app, spa::Spa::from_env())
+}
+
+/// The API's routes with their documentation: what each function serves on AWS, merged.
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
         .merge(qhealth_auth::router())
         .merge(qhealth_users::router())
         .merge(qhealth_roles::router())
@@ -35,13 +56,24 @@ pub fn app(state: AppState) -> Router {
         .merge(qhealth_booking_doctor::router())
         .merge(qhealth_patient_card::router())
         .merge(qhealth_patient_recipe::router())
-        .merge(qhealth_security::router());
-    let websocket = ws::routes(state.clone());
-    let app = qhealth::http::api(routes).with_state(state).merge(websocket);
-    spa::serve_app(app, spa::Spa::from_env())
+        .merge(qhealth_security::router())
 }
 
-/// 200 once the database answers.
+/// The OpenAPI document of [`api_routes`], as `docs/openapi.json` holds it (pretty-printed,
+/// with a final newline).
+pub fn openapi_json(operations: OpenApi) -> String {
+    let document = qhealth::openapi::finish(operations);
+    let mut json = document.to_pretty_json().expect("an OpenAPI document always serializes");
+    json.push('\n');
+    json
+}
+
+/// Whether the service can reach its database.
+///
+/// **Who:** anyone. 200 `{"status": "ok"}` once the database answers, 503 otherwise.
+#[utoipa::path(get, path = "/health", tag = "health", responses(
+    (status = 200, body = HealthStatus, example = json!({"status": "ok"})),
+    (status = 503, body = HealthStatus, example = json!({"status": "unavailable"}))))]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match sqlx::query("SELECT 1").execute(&state.db).await {
         Ok(_) => (StatusCode::OK, Json(json!({"status": "ok"}))),

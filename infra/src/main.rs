@@ -5,7 +5,8 @@
 //! - `create-superuser --email E --password P`: the first account, to sign in with;
 //! - `migrate`: apply the migrations to `DATABASE_URL` and exit;
 //! - `run-job greetings|outbox [--date YYYY-MM-DD]`: one pass of a scheduled job (`serve` also
-//!   runs them in the background; see `jobs`).
+//!   runs them in the background; see `jobs`);
+//! - `openapi`: print the API's OpenAPI document (what `docs/openapi.json` must hold).
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -61,6 +62,8 @@ enum Command {
         #[arg(long)]
         date: Option<NaiveDate>,
     },
+    /// Print the API's OpenAPI document, generated from the handlers, and exit (no database).
+    Openapi,
 }
 
 #[tokio::main]
@@ -78,6 +81,10 @@ async fn main() -> ExitCode {
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 async fn run(cli: Cli) -> Result<(), AnyError> {
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", qhealth_local::openapi_json(qhealth_local::api_routes().into_openapi()));
+        return Ok(());
+    }
     let config = Config::from_env()?;
     // No subcommand means `serve`, with its settings read as usual (PORT, BIND_ADDRESS).
     let command = match cli.command {
@@ -118,6 +125,7 @@ async fn run(cli: Cli) -> Result<(), AnyError> {
             tracing::info!("stopped");
             Ok(())
         }
+        Command::Openapi => unreachable!("answered before the database is opened"),
         Command::RunJob { job, date } => {
             let job = qhealth_local::jobs::job(job, date)?;
             let mailer = SesMailer::from_env().await;

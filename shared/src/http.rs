@@ -36,8 +36,8 @@ pub fn current_request_id() -> String {
 }
 
 /// Serves `routes` under `/api` with the layers every QHealth function shares.
-pub fn api(routes: Router<AppState>) -> Router<AppState> {
-    let routes = routes.method_not_allowed_fallback(method_not_allowed);
+pub fn api(routes: impl Into<Router<AppState>>) -> Router<AppState> {
+    let routes = routes.into().method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/api", routes)
         .fallback(not_found)

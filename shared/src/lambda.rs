@@ -20,7 +20,7 @@ pub async fn state_from_env() -> Result<AppState, lambda_http::Error> {
 }
 
 /// Runs one HTTP function: `routes` is that domain's `router()`.
-pub async fn run_http(routes: Router<AppState>) -> Result<(), lambda_http::Error> {
+pub async fn run_http(routes: impl Into<Router<AppState>>) -> Result<(), lambda_http::Error> {
     telemetry::init(true);
     let state = state_from_env().await?;
     lambda_http::run(http::api(routes).with_state(state)).await

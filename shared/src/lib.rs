@@ -26,6 +26,7 @@ pub mod error;
 pub mod http;
 pub mod lambda;
 pub mod mail;
+pub mod openapi;
 pub mod page;
 pub mod realtime;
 pub mod records;

@@ -60,11 +60,20 @@ fn total_pages(total_items: u64, size: u64) -> u64 {
     total_items.div_ceil(size).max(1)
 }
 
-#[derive(Debug, Serialize)]
+/// One page of a list (API.md, "Pagination").
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
+    /// Items in the whole filtered list.
+    #[schema(example = 42)]
     pub total_items: u64,
+    /// Pages at this size; 1 for an empty list.
+    #[schema(example = 9)]
     pub total_pages: u64,
+    /// Whether there is a page before this one.
+    #[schema(example = false)]
     pub prev: bool,
+    /// Whether there is a page after this one.
+    #[schema(example = true)]
     pub next: bool,
     pub data: Vec<T>,
 }

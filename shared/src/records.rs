@@ -213,6 +213,23 @@ pub fn insert_error(error: sqlx::Error) -> ApiError {
     }
 }
 
+/// The filters journal and prescription lists share, besides the one on their title
+/// (`diagnosis`, `recipe`), which each function documents itself.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: see `RecordFilter`
+pub struct RecordListQuery {
+    /// Only the records of patients whose name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    patient_name: Option<String>,
+    /// Only the records of patients whose surname contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    patient_surname: Option<String>,
+    /// `id` oldest first (the default), `-id` newest first.
+    #[param(inline, nullable = false)]
+    order: Option<crate::openapi::IdOrder>,
+}
+
 /// The filters of a record list, and whose records it may show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordFilter {

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod api_docs;
 mod auth;
 mod bad_input;
 mod booking_diagnostic;

@@ -24,15 +24,16 @@ fn events_dir() -> PathBuf {
 /// The router of the HTTP function whose events are in `infra/events/<function>/`.
 fn router_of(function: &str) -> Option<Router<AppState>> {
     Some(match function {
-        "auth" => qhealth_auth::router(),
-        "users" => qhealth_users::router(),
-        "roles" => qhealth_roles::router(),
-        "diagnostics" => qhealth_diagnostics::router(),
-        "booking-diagnostic" => qhealth_booking_diagnostic::router(),
-        "booking-doctor" => qhealth_booking_doctor::router(),
-        "patient-card" => qhealth_patient_card::router(),
-        "patient-recipe" => qhealth_patient_recipe::router(),
-        "security" => qhealth_security::router(),
+        "auth" => qhealth_auth::router().into(),
+        "users" => qhealth_users::router().into(),
+        "roles" => qhealth_roles::router().into(),
+        "diagnostics" => qhealth_diagnostics::router().into(),
+        "booking-diagnostic" => qhealth_booking_diagnostic::router().into(),
+        "booking-doctor" => qhealth_booking_doctor::router().into(),
+        "patient-card" => qhealth_patient_card::router().into(),
+        "patient-recipe" => qhealth_patient_recipe::router().into(),
+        "security" => qhealth_security::router().into(),
+        "docs" => qhealth_docs::router(qhealth_docs::COMMITTED_DOCUMENT),
         _ => return None,
     })
 }
@@ -68,7 +69,7 @@ async fn every_http_sample_event_gets_its_answer_from_its_own_function(db: MySql
     let root = app.superuser().await;
     let events = http_events();
     let functions: std::collections::BTreeSet<_> = events.iter().map(|(f, _)| f.as_str()).collect();
-    assert_eq!(functions.len(), 9, "a sample event for every HTTP function: {functions:?}");
+    assert_eq!(functions.len(), 10, "a sample event for every HTTP function: {functions:?}");
 
     for (function, event) in &events {
         let path = events_dir().join(function).join(event);

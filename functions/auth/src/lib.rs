@@ -1,10 +1,9 @@
 //! `/api/auth`: sign in, refresh, sign out, activation, password recovery, the WebSocket token
 //! and the caller's role (API.md, "Auth").
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use qhealth::AppState;
 use qhealth::auth::{
@@ -14,23 +13,130 @@ use qhealth::auth::{
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{ClientIp, JsonBody, PathToken};
 use qhealth::mail::{self, Notification};
+use qhealth::openapi::{Problem, TooManyRequests, Unauthorized};
 use qhealth::page::bump_version;
 use qhealth::users::{self, User, Viewer};
 use qhealth::validate::{Input, rules};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::MySqlConnection;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth", post(login))
-        .route("/auth/refresh", post(refresh))
-        .route("/auth/activate/{token}", patch(activate))
-        .route("/auth/logout", post(logout))
-        .route("/auth/recovery", post(recovery))
-        .route("/auth/recovery_password/{token}", post(reset_password))
-        .route("/auth/socket", get(socket_token))
-        .route("/auth/qhealth_role", get(qhealth_role))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(activate))
+        .routes(routes!(logout))
+        .routes(routes!(recovery))
+        .routes(routes!(reset_password))
+        .routes(routes!(socket_token))
+        .routes(routes!(qhealth_role))
+}
+
+/// E-mail and password, to sign in.
+#[derive(ToSchema)]
+#[schema(as = Credentials,
+          example = json!({"email": "eva@example.com", "password": "Sommar-2026"}))]
+#[allow(dead_code)] // documentation only: `login` reads the body field by field
+struct CredentialsBody {
+    /// The account's e-mail address; case and surrounding spaces do not matter.
+    email: String,
+    /// The account's password, exactly as chosen.
+    password: String,
+}
+
+/// A new session's tokens, or a session's next ones.
+#[derive(ToSchema)]
+#[schema(as = TokenPair, example = json!({
+    "access": "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+    "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+}))]
+#[allow(dead_code)] // documentation only: the handlers answer `qhealth::auth::TokenPair`
+struct TokenPairDoc {
+    /// The access token, for `Authorization: Bearer <access>`; valid 10 minutes.
+    access: String,
+    /// The refresh token, for `POST /auth/refresh` (once) and `POST /auth/logout`; valid 20
+    /// minutes.
+    refresh: String,
+}
+
+/// A refresh token.
+#[derive(ToSchema)]
+#[schema(as = RefreshToken, example = json!({
+    "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+}))]
+#[allow(dead_code)] // documentation only: the handlers read the body field by field
+struct RefreshBody {
+    /// The refresh token of `POST /auth` or of the last `POST /auth/refresh`.
+    refresh: String,
+}
+
+/// The password an account is activated with, if it needs one.
+#[derive(ToSchema)]
+#[schema(as = Activation, example = json!({"password": "Sommar-2026"}))]
+#[allow(dead_code)] // documentation only: `activate` reads the body field by field
+struct ActivationBody {
+    /// Required for a staff member created without a password, and then their password:
+    /// 8–128 characters with an upper-case letter, a lower-case letter, a digit and a character
+    /// that is neither. Optional otherwise (checked if given, but not used).
+    #[schema(nullable = false, min_length = 8, max_length = 128)]
+    password: Option<String>,
+}
+
+/// The e-mail address to send a recovery link to.
+#[derive(ToSchema)]
+#[schema(as = RecoveryRequest, example = json!({"email": "eva@example.com"}))]
+#[allow(dead_code)] // documentation only: `recovery` reads the body field by field
+struct RecoveryBody {
+    /// The account's e-mail address; case and surrounding spaces do not matter.
+    email: String,
+}
+
+/// The answer to a recovery request, always the same.
+#[derive(ToSchema)]
+#[schema(example = json!({"details": "Link send to email"}))]
+#[allow(dead_code)] // documentation only: `recovery` answers with `json!`
+struct LinkSent {
+    /// Always `Link send to email` (QHealth v1's wording and key).
+    details: String,
+}
+
+/// A new password.
+#[derive(ToSchema)]
+#[schema(as = NewPassword, example = json!({"password": "Vinter-2026"}))]
+#[allow(dead_code)] // documentation only: `reset_password` reads the body field by field
+struct NewPasswordBody {
+    /// 8–128 characters with an upper-case letter, a lower-case letter, a digit and a character
+    /// that is neither.
+    #[schema(min_length = 8, max_length = 128)]
+    password: String,
+}
+
+/// A token for connecting to the WebSocket API.
+#[derive(ToSchema)]
+#[schema(example = json!({
+    "token": "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoic29ja2V0In0.c2lnbmF0dXJl"
+}))]
+#[allow(dead_code)] // documentation only: `socket_token` answers with `json!`
+struct SocketToken {
+    /// Valid 10 seconds, for one connection: `?token=<token>`.
+    token: String,
+}
+
+/// A role, as `GET /auth/qhealth_role` names it.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // documentation only: `RoleSummary::role` is `Role::as_str`
+enum CallerRole {
+    Superuser,
+    Admin,
+    Doctor,
+    Operator,
+    Pharmacist,
+    Patient,
 }
 
 const BAD_CREDENTIALS: &str = "No active account found with the given credentials.";
@@ -52,6 +158,21 @@ fn login_email(typed: &str) -> String {
     typed.trim().to_lowercase().chars().take(rules::MAX_EMAIL_CHARS).collect()
 }
 
+/// Signs in with e-mail and password.
+///
+/// Answers a new session's access token (10 minutes) and refresh token (20 minutes, single
+/// use). 401 for a wrong e-mail or password, or for an account that is not active (never
+/// activated, or blocked). Every attempt is recorded in the login history.
+///
+/// After 5 failed attempts within 10 minutes from one address, or for one account, signing in
+/// from that address or to that account is refused for 10 minutes: 429, with `Retry-After` in
+/// seconds.
+///
+/// **Who:** anyone.
+#[utoipa::path(post, path = "/auth", tag = "auth", request_body = CredentialsBody, responses(
+    (status = 200, body = TokenPairDoc),
+    (status = 401, response = Unauthorized),
+    (status = 429, response = TooManyRequests)))]
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -135,6 +256,18 @@ async fn record_attempt(
     bump_version(conn, "security").await
 }
 
+/// Exchanges a refresh token for the next pair.
+///
+/// The refresh token is spent; the answer holds a new access token and a new refresh token of
+/// the same session. 401 for an invalid, expired or already used refresh token, or an account
+/// that is no longer active. Presenting a used refresh token again ends its whole session
+/// (every token of it stops working): it means the token was copied.
+///
+/// **Who:** anyone holding a refresh token.
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshBody,
+    responses(
+        (status = 200, body = TokenPairDoc),
+        (status = 401, response = Unauthorized)))]
 async fn refresh(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
@@ -143,6 +276,17 @@ async fn refresh(
     rotate_session(&state.db, &state.tokens, &token, state.now()).await.map(Json)
 }
 
+/// Signs out: ends the session of a refresh token.
+///
+/// Every token of that session, refresh and access alike, stops working. An expired refresh
+/// token still signs out, and a session that has already ended is answered 204 too. 401 for a
+/// token that is not a genuine refresh token.
+///
+/// **Who:** anyone holding the refresh token.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshBody,
+    responses(
+        (status = 204, description = "Signed out."),
+        (status = 401, response = Unauthorized)))]
 async fn logout(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<StatusCode> {
     let token = required_text(&body, "refresh")?;
     // An expired refresh token still names its family: signing out with it still signs out.
@@ -153,6 +297,21 @@ async fn logout(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Activates an account with the link e-mailed to it.
+///
+/// `token` comes from the activation link (valid 30 minutes, single use; a refused request
+/// leaves it usable). A staff member created without a password chooses it here: `password`
+/// is then required (400 otherwise). Answers the activated user. 401 for an invalid, expired or
+/// used link, or an account that is already active.
+///
+/// **Who:** anyone with the link.
+#[utoipa::path(patch, path = "/auth/activate/{token}", tag = "auth",
+    params(("token" = String, Path, description = "The token of the activation link")),
+    request_body = ActivationBody, responses(
+        (status = 200, body = User),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "The token in the path is not UTF-8 text.",
+            body = Problem)))]
 async fn activate(
     State(state): State<AppState>,
     PathToken(token): PathToken,
@@ -217,9 +376,19 @@ async fn owner_view(state: &AppState, user_id: u64) -> ApiResult<Json<User>> {
 const MAX_LINK_MAILS: i64 = 3;
 const LINK_MAIL_WINDOW: Duration = Duration::minutes(10);
 
-/// Always the same answer, so it cannot tell whether an address is registered. An account that
-/// was never activated gets a fresh activation link instead (its first one may have expired);
-/// a blocked account gets nothing.
+/// Asks for a password-recovery link.
+///
+/// Always answers the same, whether or not the address is registered. If an active account
+/// has this address, a recovery link (valid 10 minutes) is e-mailed to it; an account that was
+/// never activated gets a fresh activation link instead; a blocked account gets nothing. At
+/// most 3 links of a kind go to one address within 10 minutes.
+///
+/// **Who:** anyone.
+#[utoipa::path(post, path = "/auth/recovery", tag = "auth", request_body = RecoveryBody,
+    responses((status = 200, body = LinkSent)))]
+// Always the same answer, so it cannot tell whether an address is registered. An account that
+// was never activated gets a fresh activation link instead (its first one may have expired);
+// a blocked account gets nothing.
 async fn recovery(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
@@ -280,6 +449,20 @@ async fn recent_link_mails(
     .await?)
 }
 
+/// Sets a new password with a recovery link.
+///
+/// `token` comes from the recovery link (valid 10 minutes, single use; a refused request
+/// leaves it usable). Every session of the account ends: all its refresh and access tokens stop
+/// working. Answers the user. 401 for an invalid, expired or used link.
+///
+/// **Who:** anyone with the link.
+#[utoipa::path(post, path = "/auth/recovery_password/{token}", tag = "auth",
+    params(("token" = String, Path, description = "The token of the recovery link")),
+    request_body = NewPasswordBody, responses(
+        (status = 200, body = User),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "The token in the path is not UTF-8 text.",
+            body = Problem)))]
 async fn reset_password(
     State(state): State<AppState>,
     PathToken(token): PathToken,
@@ -315,26 +498,51 @@ async fn reset_password(
     owner_view(&state, claims.user_id).await
 }
 
+/// Issues a token for the WebSocket API.
+///
+/// The token is valid 10 seconds, for one connection: `?token=<token>`.
+///
+/// **Who:** anyone signed in.
+#[utoipa::path(get, path = "/auth/socket", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = SocketToken)))]
 async fn socket_token(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
     let claims = Claims::new(TokenType::Socket, caller.user_id, state.now());
     Ok(Json(json!({"token": state.tokens.sign(&claims)?})))
 }
 
-#[derive(Serialize)]
+/// Who the caller is, for the web app.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 12, "is_superuser": false, "is_staff": false, "is_user": true,
+                          "role": "doctor", "role_id": 3, "specialty": "Cardiology",
+                          "name": "Anna"}))]
 struct RoleSummary {
+    /// The caller's user id.
     id: u64,
     is_superuser: bool,
     is_staff: bool,
     /// The account is active (QHealth v1's name).
     is_user: bool,
-    /// superuser, admin, doctor, operator, pharmacist or patient.
+    /// The caller's role: a superuser who is also an admin is a superuser, an admin who also
+    /// has a staff role acts as an admin.
+    #[schema(value_type = CallerRole)]
     role: &'static str,
-    /// The id of the staff member's `roles` row.
+    /// The id of the caller's staff role (`/roles/{id}`); `null` for someone without one.
+    #[schema(required = true)]
     role_id: Option<u64>,
+    /// A doctor's specialty; `null` for everyone else.
+    #[schema(required = true)]
     specialty: Option<String>,
+    /// The caller's first name.
     name: String,
 }
 
+/// Tells the caller who they are.
+///
+/// Their role, their staff role's id and specialty, and their first name.
+///
+/// **Who:** anyone signed in.
+#[utoipa::path(get, path = "/auth/qhealth_role", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = RoleSummary)))]
 async fn qhealth_role(
     State(state): State<AppState>,
     caller: Caller,

@@ -26,10 +26,9 @@ mod filters;
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
@@ -39,6 +38,7 @@ use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
+use qhealth::openapi::{Conflict, Forbidden, IdOrder, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::users::{self, User, UserRow, Viewer};
@@ -47,6 +47,9 @@ use qhealth_diagnostics::Diagnostic;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{MySqlConnection, MySqlExecutor};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::filters::BookingFilter;
 
@@ -56,10 +59,68 @@ const ALREADY_BOOKED: &str = "This patient already has a booking for this modali
 const REFERENCE_GONE: &str =
     "The patient or the modality was removed a moment ago. Check the booking and try again.";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/booking_diagnostic", get(list).post(book))
-        .route("/booking_diagnostic/{id}", get(read).patch(schedule).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, book)).routes(routes!(read, schedule, remove))
+}
+
+/// The body of a new booking.
+#[derive(ToSchema)]
+#[schema(as = NewDiagnosticBooking,
+    example = json!({"user_id": 7, "diagnostics_id": 3, "date_time": "2027-03-01T09:00"}))]
+#[allow(dead_code)] // documentation only: `NewBooking::read` reads the body field by field
+struct NewBookingBody {
+    /// The patient's user id: required when staff or an operator books, and it must be a
+    /// patient's (400 otherwise). Ignored when a patient books: a patient always books for
+    /// themself.
+    #[schema(minimum = 1, nullable = false)]
+    user_id: Option<u64>,
+    /// The modality's id (`diagnostic_service.id` in the answer); 400 if there is no such
+    /// modality.
+    #[schema(minimum = 1)]
+    diagnostics_id: u64,
+    /// When the examination takes place: required when staff or an operator books, and in the
+    /// future. A patient leaves it out (or sends `null`): the clinic sets the time later; a
+    /// patient who sends a time gets a 400.
+    ///
+    /// RFC 3339 with `Z` or an offset (`2027-03-01T09:00:00+01:00`), or a local date and time
+    /// without offset, seconds optional (`2027-03-01T09:00`), read in the clinic's time zone
+    /// (`Europe/Stockholm` unless the clinic says otherwise); a local time the clocks skip is
+    /// refused. Answers show it in UTC with `Z`.
+    #[schema(example = "2027-03-01T09:00")]
+    date_time: Option<String>,
+}
+
+/// The body that sets or moves a booking's time.
+#[derive(ToSchema)]
+#[schema(as = DiagnosticBookingTime, example = json!({"date_time": "2027-03-01T09:00"}))]
+#[allow(dead_code)] // documentation only: `schedule` reads the body field by field
+struct ScheduleBody {
+    /// The new time, in the future: RFC 3339 with `Z` or an offset
+    /// (`2027-03-01T09:00:00+01:00`), or a local date and time without offset, seconds optional
+    /// (`2027-03-01T09:00`), read in the clinic's time zone (`Europe/Stockholm` unless the
+    /// clinic says otherwise); a local time the clocks skip is refused. Answers show it in UTC
+    /// with `Z`.
+    #[schema(example = "2027-03-01T09:00")]
+    date_time: String,
+}
+
+/// The booking list's filters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: see `BookingFilter`
+struct ListQuery {
+    /// Bookings for a modality whose name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    diagnostic_service: Option<String>,
+    /// Bookings of patients whose name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    patient_name: Option<String>,
+    /// Bookings of patients whose surname contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    patient_surname: Option<String>,
+    /// `id` (oldest first, the default) or `-id` (newest first).
+    #[param(inline, nullable = false)]
+    order: Option<IdOrder>,
 }
 
 /// A booking and its modality, as read from the database; the users it names are read apart,
@@ -78,15 +139,50 @@ pub struct BookingRow {
     pub diagnostic_updated_at: DateTime<Utc>,
 }
 
-/// A booking as API.md shows it.
-#[derive(Debug, Serialize)]
+/// A patient's booking for a diagnostic examination.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DiagnosticBooking, example = json!({
+    "id": 12,
+    "user": {
+        "id": 7, "email": "eva@example.com", "is_active": true, "is_staff": false,
+        "is_superuser": false, "last_login": "2026-11-20T09:00:00Z",
+        "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-11-20T09:00:00Z",
+        "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
+                    "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
+                    "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
+                    "country": "Sweden", "gender": "Female",
+                    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2025-12-01T08:00:00Z"}
+    },
+    "diagnostic_service": {"id": 3, "modality": "MRI", "created_at": "2026-11-02T08:00:00Z",
+                           "updated_at": "2026-11-02T08:00:00Z"},
+    "booked_by": {
+        "id": 4, "email": "anna@example.com", "is_active": true, "is_staff": false,
+        "is_superuser": false, "last_login": "2026-11-20T08:00:00Z",
+        "created_at": "2025-10-01T08:00:00Z", "updated_at": "2026-11-20T08:00:00Z",
+        "profile": {"id": 4, "name": "Anna", "surname": "Berg", "phone_number": null,
+                    "date_of_birth": null, "age": null, "height": null, "weight": null,
+                    "street": null, "house": null, "city": null, "region": null,
+                    "country": null, "gender": "Female",
+                    "created_at": "2025-10-01T08:00:00Z", "updated_at": "2025-10-01T08:00:00Z"}
+    },
+    "date_time": "2027-03-01T08:00:00Z",
+    "created_at": "2026-11-20T09:15:00Z",
+    "updated_at": "2026-11-20T09:15:00Z"
+}))]
 pub struct Booking {
     pub id: u64,
+    /// The patient.
     pub user: User,
+    /// The modality the patient is booked for.
     pub diagnostic_service: Diagnostic,
-    /// `null` once the account of whoever booked it is deleted.
+    /// Who made the booking: the patient themself, or a member of the clinic's staff (a
+    /// patient sees a staff member's name, surname, gender and e-mail only). `null` once the
+    /// account of whoever booked it is deleted.
+    #[schema(required = true)]
     pub booked_by: Option<User>,
-    /// `null` while a patient's request waits for the clinic to give it a time.
+    /// When the examination takes place, in UTC; `null` while a patient's request waits for
+    /// the clinic to give it a time.
+    #[schema(required = true)]
     pub date_time: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -229,7 +325,17 @@ async fn announce(
     row.view(&users, Viewer::from(caller), state.today()).ok_or(ApiError::NotFound)
 }
 
-/// Everyone's bookings for the clinic, a patient's own for a patient; pharmacists none.
+/// Lists diagnostic bookings.
+///
+/// The clinic sees every booking; a patient sees only their own. Bookings a patient requested
+/// without a time have `date_time` `null` until the clinic sets one.
+///
+/// **Who:** staff, doctors and operators (all bookings); a patient (their own only).
+/// Pharmacists are refused (403).
+#[utoipa::path(get, path = "/booking_diagnostic", tag = "booking_diagnostic",
+    params(PageQuery, ListQuery), security(("bearer" = [])), responses(
+        (status = 200, body = Page<Booking>),
+        (status = 403, response = Forbidden)))]
 async fn list(
     State(state): State<AppState>,
     CallerDb { caller, mut db }: CallerDb,
@@ -254,6 +360,17 @@ async fn list(
     Ok(Json(Page::new(request, total, data)))
 }
 
+/// Reads one diagnostic booking.
+///
+/// A patient asking for another patient's booking gets 404, as for an unknown id.
+///
+/// **Who:** staff, doctors and operators (any booking); a patient (their own only).
+/// Pharmacists are refused (403), whatever the id.
+#[utoipa::path(get, path = "/booking_diagnostic/{id}", tag = "booking_diagnostic",
+    params(("id" = u64, Path, minimum = 1, description = "The booking's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Booking),
+        (status = 403, response = Forbidden)))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
@@ -335,6 +452,25 @@ fn refused_insert(error: sqlx::Error) -> ApiError {
     }
 }
 
+/// Books a patient for a diagnostic examination.
+///
+/// Staff and operators book a patient (`user_id`) at a time in the future (`date_time`); the
+/// patient is e-mailed the modality with its date and time. A patient books for themself,
+/// without a time (`user_id` is ignored, a `date_time` is refused with a 400): the clinic sets
+/// the time later (`PATCH /booking_diagnostic/{id}`), and the patient is e-mailed that the
+/// request was received. `booked_by` is the caller.
+///
+/// 400 when `user_id` is not a patient or `diagnostics_id` names no modality (the field is
+/// named in `errors`). 409 when the patient already has a booking for that modality, or when
+/// the patient or the modality was removed while the booking was being made.
+///
+/// **Who:** staff and operators, for a patient, with a time; a patient, for themself, without
+/// a time. Doctors and pharmacists are refused (403).
+#[utoipa::path(post, path = "/booking_diagnostic", tag = "booking_diagnostic",
+    request_body = NewBookingBody, security(("bearer" = [])), responses(
+        (status = 201, body = Booking),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict)))]
 async fn book(
     State(state): State<AppState>,
     caller: Caller,
@@ -374,8 +510,19 @@ async fn book(
     Ok((StatusCode::CREATED, Json(booking)))
 }
 
-/// Sets or moves the time of a booking, typically a patient's request that had none. The
-/// booking keeps `booked_by` (who made it); `updated_at` records the change.
+/// Sets or moves the time of a diagnostic booking.
+///
+/// Typically gives a time to a patient's request that had none; a booking that has a time can
+/// be moved. The time must be in the future. The booking keeps `booked_by` (who made it);
+/// `updated_at` records the change. The patient is e-mailed the modality with its new date and
+/// time.
+///
+/// **Who:** staff and operators. Doctors, pharmacists and patients are refused (403).
+#[utoipa::path(patch, path = "/booking_diagnostic/{id}", tag = "booking_diagnostic",
+    request_body = ScheduleBody, params(("id" = u64, Path, minimum = 1, description = "The booking's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Booking),
+        (status = 403, response = Forbidden)))]
 async fn schedule(
     State(state): State<AppState>,
     caller: Caller,
@@ -411,6 +558,14 @@ async fn schedule(
     Ok(Json(announce(&state, &caller, ChangeKind::Update, id).await?))
 }
 
+/// Deletes a diagnostic booking.
+///
+/// **Who:** staff and operators. Doctors, pharmacists and patients are refused (403).
+#[utoipa::path(delete, path = "/booking_diagnostic/{id}", tag = "booking_diagnostic",
+    params(("id" = u64, Path, minimum = 1, description = "The booking's id")),
+    security(("bearer" = [])), responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden)))]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,

@@ -7,10 +7,9 @@
 mod filters;
 mod visit;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
-use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
@@ -20,20 +19,76 @@ use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
+use qhealth::openapi::{Conflict, Forbidden, IdOrder, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::users::{self, Viewer};
 use qhealth::validate::{Input, rules};
 use sqlx::MySqlConnection;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::filters::VisitFilter;
-use crate::visit::{CANCELLED, Visit, VisitRow};
+use crate::visit::{CANCELLED, Visit, VisitRow, VisitStatus};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/booking_doctor", get(list_visits).post(book_visit))
-        .route("/booking_doctor/{id}", get(get_visit).delete(delete_visit))
-        .route("/booking_doctor/cancelled/{id}", patch(cancel_visit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_visits, book_visit))
+        .routes(routes!(get_visit, delete_visit))
+        .routes(routes!(cancel_visit))
+}
+
+/// The body of a new doctor visit.
+#[derive(ToSchema)]
+#[schema(as = NewDoctorVisit,
+    example = json!({"user_id": 7, "doctor_id": 5, "date_time": "2027-03-01T09:00"}))]
+#[allow(dead_code)] // documentation only: `Booking::read` reads the body field by field
+struct NewVisitBody {
+    /// The patient's user id; 400 if it is not a patient's.
+    #[schema(minimum = 1)]
+    user_id: u64,
+    /// The doctor's user id (`doctor.id` in the answer), not their staff role's id; 400 unless
+    /// it is a doctor whose account is active and who is available for booking, and not the
+    /// patient.
+    #[schema(minimum = 1)]
+    doctor_id: u64,
+    /// When the visit takes place, in the future.
+    ///
+    /// RFC 3339 with `Z` or an offset (`2027-03-01T09:00:00+01:00`), or a local date and time
+    /// without offset, seconds optional (`2027-03-01T09:00`), read in the clinic's time zone
+    /// (`Europe/Stockholm` unless the clinic says otherwise); a local time the clocks skip is
+    /// refused. Answers show it in UTC with `Z`.
+    #[schema(example = "2027-03-01T09:00")]
+    date_time: String,
+}
+
+/// The visit list's filters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: see `VisitFilter`
+struct ListQuery {
+    /// Visits to doctors whose specialty contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    specialty: Option<String>,
+    /// Visits to doctors whose name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    doctor_name: Option<String>,
+    /// Visits to doctors whose surname contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    doctor_surname: Option<String>,
+    /// Visits of patients whose name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    patient_name: Option<String>,
+    /// Visits of patients whose surname contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    patient_surname: Option<String>,
+    /// Only visits with exactly this status.
+    #[param(inline, nullable = false)]
+    status: Option<VisitStatus>,
+    /// `id` (oldest first, the default) or `-id` (newest first).
+    #[param(inline, nullable = false)]
+    order: Option<IdOrder>,
 }
 
 /// How long before a visit a patient may still cancel it online; later, they call the clinic.
@@ -44,8 +99,18 @@ const SLOT_TAKEN: &str =
 const ALREADY_BOOKED_WITH_DOCTOR: &str = "This patient already has a booked visit with this \
      doctor. Cancel it, or book another one after it has taken place.";
 
-/// One statement for the page (the visits with their patients and doctors, and the collections'
-/// versions); the total comes from the count cache.
+/// Lists doctor visits.
+///
+/// The clinic sees every visit, booked and cancelled; a patient sees only their own.
+///
+/// **Who:** staff, doctors and operators (all visits); a patient (their own only). Pharmacists
+/// are refused (403).
+#[utoipa::path(get, path = "/booking_doctor", tag = "booking_doctor",
+    params(PageQuery, ListQuery), security(("bearer" = [])), responses(
+        (status = 200, body = Page<Visit>),
+        (status = 403, response = Forbidden)))]
+// One statement for the page (the visits with their patients and doctors, and the collections'
+// versions); the total comes from the count cache.
 async fn list_visits(
     State(state): State<AppState>,
     CallerDb { caller, mut db }: CallerDb,
@@ -70,6 +135,17 @@ async fn list_visits(
     Ok(Json(Page::new(request, total, data)))
 }
 
+/// Reads one doctor visit.
+///
+/// A patient asking for another patient's visit gets 404, as for an unknown id.
+///
+/// **Who:** staff, doctors and operators (any visit); a patient (their own only). Pharmacists
+/// are refused (403), whatever the id.
+#[utoipa::path(get, path = "/booking_doctor/{id}", tag = "booking_doctor",
+    params(("id" = u64, Path, minimum = 1, description = "The visit's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Visit),
+        (status = 403, response = Forbidden)))]
 async fn get_visit(
     State(state): State<AppState>,
     caller: Caller,
@@ -160,7 +236,22 @@ impl Booking {
     }
 }
 
-/// Staff and operators book a visit for a patient with a doctor; the patient is e-mailed.
+/// Books a patient's visit to a doctor.
+///
+/// The patient is e-mailed the doctor, specialty, date and time.
+///
+/// 400 (the field named in `errors`) when `user_id` is not a patient, when `doctor_id` is not a
+/// doctor, or is a doctor whose account is not active or who is not available for booking, when
+/// both name the same person, or when `date_time` is not in the future. 409 when the doctor
+/// already has a booked visit at that time, or the patient already has a booked visit to come
+/// with that doctor (cancelled visits count for neither).
+///
+/// **Who:** staff and operators. Doctors, pharmacists and patients are refused (403).
+#[utoipa::path(post, path = "/booking_doctor", tag = "booking_doctor",
+    request_body = NewVisitBody, security(("bearer" = [])), responses(
+        (status = 201, body = Visit),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict)))]
 async fn book_visit(
     State(state): State<AppState>,
     caller: Caller,
@@ -270,6 +361,17 @@ async fn ensure_bookable(
     }
 }
 
+/// Deletes a doctor visit.
+///
+/// Unlike a cancellation, nothing is kept and no one is e-mailed.
+///
+/// **Who:** staff and operators. Doctors, pharmacists and patients are refused (403), whatever
+/// the id.
+#[utoipa::path(delete, path = "/booking_doctor/{id}", tag = "booking_doctor",
+    params(("id" = u64, Path, minimum = 1, description = "The visit's id")),
+    security(("bearer" = [])), responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden)))]
 async fn delete_visit(
     State(state): State<AppState>,
     caller: Caller,
@@ -287,9 +389,25 @@ async fn delete_visit(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Staff and operators cancel any booked visit, at any time (a visit that has passed, too: a
-/// no-show is recorded this way). A patient cancels their own, and only while it is more than
-/// 24 hours away; a visit already passed is within that window by definition.
+/// Cancels a doctor visit.
+///
+/// Sets `status` to `cancelled` and `is_active` to `false`, and e-mails the patient. Staff and
+/// operators may cancel any booked visit at any time (a visit that has passed too: a no-show is
+/// recorded this way). A patient may cancel their own visit only while it is more than 24
+/// hours away; later, they call the clinic. No request body is needed.
+///
+/// 409 when the visit is already cancelled, or when a patient cancels less than 24 hours
+/// before the visit (or after it). A patient asking for another patient's visit gets 404, as
+/// for an unknown id.
+///
+/// **Who:** staff and operators (any visit, any time); a patient (their own visit, while it is
+/// more than 24 hours away). Doctors and pharmacists are refused (403), whatever the id.
+#[utoipa::path(patch, path = "/booking_doctor/cancelled/{id}", tag = "booking_doctor",
+    params(("id" = u64, Path, minimum = 1, description = "The visit's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Visit),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict)))]
 async fn cancel_visit(
     State(state): State<AppState>,
     caller: Caller,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::MySqlExecutor;
+use utoipa::ToSchema;
 
 use qhealth::users::{User, UserRow, Viewer};
 
@@ -40,6 +41,17 @@ pub(crate) use {visit_columns, visit_tables};
 pub const BOOKED: &str = "booked";
 pub const CANCELLED: &str = "cancelled";
 
+/// A visit's status.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // documentation only: the status is read and answered as the stored text
+pub enum VisitStatus {
+    /// The visit is booked (`is_active` is `true`).
+    Booked,
+    /// The visit was cancelled (`is_active` is `false`).
+    Cancelled,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VisitRow {
     #[sqlx(rename = "visit_id")]
@@ -61,23 +73,52 @@ pub struct VisitRow {
     pub patient: UserRow,
 }
 
-/// The visit as API.md shows it.
-#[derive(Debug, Serialize)]
+/// A patient's visit to a doctor.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DoctorVisit, example = json!({
+    "id": 21,
+    "user": {
+        "id": 7, "email": "eva@example.com", "is_active": true, "is_staff": false,
+        "is_superuser": false, "last_login": "2026-11-20T09:00:00Z",
+        "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-11-20T09:00:00Z",
+        "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
+                    "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
+                    "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
+                    "country": "Sweden", "gender": "Female",
+                    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2025-12-01T08:00:00Z"}
+    },
+    "doctor": {"id": 5, "specialty": "Cardiology", "name": "Karin", "surname": "Berg"},
+    "status": "booked",
+    "is_active": true,
+    "date_time": "2027-03-01T08:00:00Z",
+    "created_at": "2026-11-20T09:15:00Z",
+    "updated_at": "2026-11-20T09:15:00Z"
+}))]
 pub struct Visit {
     pub id: u64,
+    /// The patient.
     pub user: User,
+    /// The doctor.
     pub doctor: Doctor,
+    #[schema(value_type = VisitStatus)]
     pub status: String,
+    /// `true` while the visit is booked, `false` once it is cancelled.
     pub is_active: bool,
+    /// When the visit takes place, in UTC.
     pub date_time: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// `id` is the doctor's user id, as in v1, not the roles row's.
-#[derive(Debug, Serialize)]
+/// The doctor of a visit, by public details only.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VisitDoctor, example = json!(
+    {"id": 5, "specialty": "Cardiology", "name": "Karin", "surname": "Berg"}))]
 pub struct Doctor {
+    /// The doctor's user id (as `doctor_id` when booking), not their staff role's id.
     pub id: u64,
+    /// The doctor's specialty.
+    #[schema(required = true)]
     pub specialty: Option<String>,
     pub name: String,
     pub surname: String,

@@ -7,10 +7,9 @@
 
 mod filters;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
@@ -18,12 +17,16 @@ use qhealth::auth::{Bearer, Caller};
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::openapi::{Conflict, Forbidden, IdOrder, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::validate::{Input, RuleResult, rules};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::MySqlExecutor;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::filters::DiagnosticFilter;
 
@@ -36,7 +39,9 @@ const HAS_BOOKINGS: &str =
     "Patients are booked for this modality. Delete their bookings before deleting it.";
 
 /// A modality, as every answer shows it (bookings embed it as `diagnostic_service`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, ToSchema)]
+#[schema(example = json!({"id": 3, "modality": "MRI", "created_at": "2026-11-02T08:00:00Z",
+                          "updated_at": "2026-11-02T08:00:00Z"}))]
 pub struct Diagnostic {
     pub id: u64,
     pub modality: String,
@@ -44,10 +49,30 @@ pub struct Diagnostic {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/diagnostics", get(list).post(create))
-        .route("/diagnostics/{id}", get(read).patch(rename).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(read, rename, remove))
+}
+
+/// The body of an added or renamed modality.
+#[derive(ToSchema)]
+#[schema(example = json!({"modality": "MRI"}))]
+#[allow(dead_code)] // documentation only: the handlers read the body field by field
+struct ModalityBody {
+    /// The name, 1–100 characters once trimmed; unique, compared ignoring case and accents.
+    #[schema(min_length = 1, max_length = 100)]
+    modality: String,
+}
+
+/// The modality list's filters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: see `DiagnosticFilter`
+struct ListQuery {
+    /// Modalities whose name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    modality: Option<String>,
+    #[param(inline, nullable = false)]
+    order: Option<IdOrder>,
 }
 
 /// A modality's name: text, stored trimmed, 1–100 characters.
@@ -86,10 +111,15 @@ fn duplicate_or(error: sqlx::Error) -> ApiError {
     if is_unique_violation(&error) { ApiError::Conflict(DUPLICATE.into()) } else { error.into() }
 }
 
-/// The hottest list of all, open to every signed-in user whatever their role (the permission
-/// table says so for every role): one statement reads the page, the collection's version and
-/// whether the caller's account and session are still valid ([`Bearer`]); a count runs only
-/// when the modalities changed since the cached total.
+/// Lists the modalities.
+///
+/// **Who:** anyone signed in.
+#[utoipa::path(get, path = "/diagnostics", tag = "diagnostics", params(PageQuery, ListQuery),
+    security(("bearer" = [])), responses((status = 200, body = Page<Diagnostic>)))]
+// The hottest list of all, open to every signed-in user whatever their role (the permission
+// table says so for every role): one statement reads the page, the collection's version and
+// whether the caller's account and session are still valid (`Bearer`); a count runs only
+// when the modalities changed since the cached total.
 async fn list(
     State(state): State<AppState>,
     bearer: Bearer,
@@ -114,6 +144,12 @@ async fn list(
     Ok(Json(Page::new(request, total, data)))
 }
 
+/// Reads one modality.
+///
+/// **Who:** anyone signed in.
+#[utoipa::path(get, path = "/diagnostics/{id}", tag = "diagnostics",
+    params(("id" = u64, Path, minimum = 1, description = "The modality's id")),
+    security(("bearer" = [])), responses((status = 200, body = Diagnostic)))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
@@ -124,6 +160,17 @@ async fn read(
     Ok(Json(diagnostic))
 }
 
+/// Adds a modality.
+///
+/// 409 when a modality of that name exists (names are compared trimmed, ignoring case and
+/// accents).
+///
+/// **Who:** staff.
+#[utoipa::path(post, path = "/diagnostics", tag = "diagnostics", request_body = ModalityBody,
+    security(("bearer" = [])), responses(
+        (status = 201, body = Diagnostic),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict)))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -151,7 +198,18 @@ async fn create(
     Ok((StatusCode::CREATED, Json(diagnostic)))
 }
 
-/// Renames a modality; giving it its own name in another case or spacing is no conflict.
+/// Renames a modality.
+///
+/// 409 when another modality has that name (its own name in another case or spacing is no
+/// conflict).
+///
+/// **Who:** staff.
+#[utoipa::path(patch, path = "/diagnostics/{id}", tag = "diagnostics", request_body = ModalityBody,
+    params(("id" = u64, Path, minimum = 1, description = "The modality's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Diagnostic),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict)))]
 async fn rename(
     State(state): State<AppState>,
     caller: Caller,
@@ -183,8 +241,19 @@ async fn rename(
     Ok(Json(diagnostic))
 }
 
-/// A modality patients are booked for stays: the bookings' foreign key refuses the delete,
-/// which also covers a booking made while this request runs.
+/// Deletes a modality.
+///
+/// 409 while patients are booked for it.
+///
+/// **Who:** staff.
+#[utoipa::path(delete, path = "/diagnostics/{id}", tag = "diagnostics",
+    params(("id" = u64, Path, minimum = 1, description = "The modality's id")),
+    security(("bearer" = [])), responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict)))]
+// A modality patients are booked for stays: the bookings' foreign key refuses the delete,
+// which also covers a booking made while this request runs.
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,

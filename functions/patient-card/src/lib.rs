@@ -3,32 +3,35 @@
 //! Entries are never edited: a correction is a new entry. Their text is medical: it is stored
 //! exactly as written, and never logged or e-mailed.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::access::Action;
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::Notification;
+use qhealth::openapi::{Forbidden, PageQuery};
 use qhealth::page::Page;
 use qhealth::realtime::Stream;
 use qhealth::records::{
-    self, NewRecord, PatientRecord, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
+    self, NewRecord, PatientRecord, RecordListQuery, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
 };
 use qhealth::users::{self, User};
 use qhealth::validate::{Input, rules};
 use qhealth::{AppState, collection_version};
 use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const COLLECTION: &str = "patient_card";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/patient_card", get(list_entries).post(add_entry))
-        .route("/patient_card/{id}", get(get_entry).delete(delete_entry))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_entries, add_entry))
+        .routes(routes!(get_entry, delete_entry))
 }
 
 /// A journal entry as stored; `user_id` is the patient.
@@ -43,16 +46,70 @@ struct EntryRow {
     updated_at: DateTime<Utc>,
 }
 
-/// A journal entry as the API shows it.
-#[derive(Debug, Serialize)]
+/// An entry of a patient's journal. Entries are never edited: a correction is a new entry.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = JournalEntry, example = json!({
+    "id": 12, "diagnosis": "Seasonal allergic rhinitis",
+    "description": "Sneezing and itchy eyes every spring for three years.",
+    "planning": "Antihistamine daily from March to June; follow-up in one year.",
+    "user": {
+        "id": 7, "email": "eva@example.com", "is_active": true, "is_staff": false,
+        "is_superuser": false, "last_login": "2026-01-02T10:00:00Z",
+        "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z",
+        "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
+                    "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
+                    "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
+                    "country": "Sweden", "gender": "Female",
+                    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z"}},
+    "created_at": "2026-11-02T09:30:00Z", "updated_at": "2026-11-02T09:30:00Z"
+}))]
 struct Entry {
     id: u64,
+    /// The diagnosis, as written (1–100 characters).
     diagnosis: String,
+    /// The findings, as written.
     description: String,
+    /// The plan of treatment, as written.
     planning: String,
+    /// The patient the entry is about.
     user: User,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+/// A new journal entry.
+#[derive(ToSchema)]
+#[schema(as = NewJournalEntry, example = json!({
+    "diagnosis": "Seasonal allergic rhinitis",
+    "description": "Sneezing and itchy eyes every spring for three years.",
+    "planning": "Antihistamine daily from March to June; follow-up in one year.",
+    "user_id": 7
+}))]
+#[allow(dead_code)] // documentation only: `add_entry` reads the body field by field
+struct EntryBody {
+    /// The diagnosis: 1–100 characters, not blank; stored exactly as written.
+    #[schema(min_length = 1, max_length = 100)]
+    diagnosis: String,
+    /// The findings: 1–20000 characters, not blank; stored exactly as written.
+    #[schema(min_length = 1, max_length = 20000)]
+    description: String,
+    /// The plan of treatment: 1–20000 characters, not blank; stored exactly as written.
+    #[schema(min_length = 1, max_length = 20000)]
+    planning: String,
+    /// The patient's user id; an id that is not a patient's is a 400 naming `user_id`.
+    #[schema(minimum = 1)]
+    user_id: u64,
+}
+
+/// The journal list's own filter (the patient filters and the order are shared with the
+/// prescriptions).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: see `records::RecordFilter`
+struct ListQuery {
+    /// Only entries whose diagnosis contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    diagnosis: Option<String>,
 }
 
 impl PatientRecord for EntryRow {
@@ -94,6 +151,17 @@ const TABLE: RecordTable = RecordTable {
     remove: "DELETE FROM patient_cards WHERE id = ?",
 };
 
+/// Lists journal entries.
+///
+/// A patient's list holds only their own entries; a pharmacist is refused (403). The embedded
+/// `user` is the patient, as the caller may see them.
+///
+/// **Who:** staff, doctor, operator; a patient sees only their own entries.
+#[utoipa::path(get, path = "/patient_card", tag = "patient_card",
+    params(PageQuery, ListQuery, RecordListQuery),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Page<Entry>),
+        (status = 403, response = Forbidden)))]
 async fn list_entries(
     State(state): State<AppState>,
     signed_in: CallerDb,
@@ -117,8 +185,18 @@ async fn find_entry(
     .await
 }
 
-/// A patient sees only their own entries (404 for anyone else's); a pharmacist none (403, for
-/// every id alike).
+/// Reads one journal entry.
+///
+/// A patient asking for another patient's entry gets 404; a pharmacist gets 403 for every id.
+///
+/// **Who:** staff, doctor, operator; a patient only their own entries.
+#[utoipa::path(get, path = "/patient_card/{id}", tag = "patient_card",
+    params(("id" = u64, Path, minimum = 1, description = "The journal entry's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Entry),
+        (status = 403, response = Forbidden)))]
+// A patient sees only their own entries (404 for anyone else's); a pharmacist none (403, for
+// every id alike).
 async fn get_entry(
     State(state): State<AppState>,
     caller: Caller,
@@ -131,7 +209,17 @@ async fn get_entry(
     Ok(Json(entry.view(patient)))
 }
 
-/// Writes an entry for a patient, and tells the patient that one exists (not what it says).
+/// Adds an entry to a patient's journal.
+///
+/// The patient is e-mailed that a new entry exists, never what it says. `user_id` must be a
+/// patient's (400 naming `user_id` otherwise). The text is stored exactly as written; only
+/// presence and length are checked.
+///
+/// **Who:** staff, doctor.
+#[utoipa::path(post, path = "/patient_card", tag = "patient_card", request_body = EntryBody,
+    security(("bearer" = [])), responses(
+        (status = 201, body = Entry),
+        (status = 403, response = Forbidden)))]
 async fn add_entry(
     State(state): State<AppState>,
     caller: Caller,
@@ -188,7 +276,14 @@ async fn add_entry(
     Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, id).await?)))
 }
 
-/// Staff only.
+/// Deletes a journal entry.
+///
+/// **Who:** staff.
+#[utoipa::path(delete, path = "/patient_card/{id}", tag = "patient_card",
+    params(("id" = u64, Path, minimum = 1, description = "The journal entry's id")),
+    security(("bearer" = [])), responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden)))]
 async fn delete_entry(
     State(state): State<AppState>,
     caller: Caller,

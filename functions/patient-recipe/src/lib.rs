@@ -3,32 +3,35 @@
 //! Prescriptions are never edited: a correction is a new prescription. Their text is medical:
 //! it is stored exactly as written, and never logged or e-mailed.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::access::Action;
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::Notification;
+use qhealth::openapi::{Forbidden, PageQuery};
 use qhealth::page::Page;
 use qhealth::realtime::Stream;
 use qhealth::records::{
-    self, NewRecord, PatientRecord, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
+    self, NewRecord, PatientRecord, RecordListQuery, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
 };
 use qhealth::users::{self, User};
 use qhealth::validate::{Input, rules};
 use qhealth::{AppState, collection_version};
 use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const COLLECTION: &str = "patient_recipe";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/patient_recipe", get(list_prescriptions).post(add_prescription))
-        .route("/patient_recipe/{id}", get(get_prescription).delete(delete_prescription))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_prescriptions, add_prescription))
+        .routes(routes!(get_prescription, delete_prescription))
 }
 
 /// A prescription as stored; `user_id` is the patient.
@@ -42,15 +45,63 @@ struct PrescriptionRow {
     updated_at: DateTime<Utc>,
 }
 
-/// A prescription as the API shows it.
-#[derive(Debug, Serialize)]
+/// A patient's prescription. Prescriptions are never edited: a correction is a new one.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 5, "recipe": "Cetirizine 10 mg",
+    "description": "One tablet daily from March to June. 100 tablets, one renewal.",
+    "user": {
+        "id": 7, "email": "eva@example.com", "is_active": true, "is_staff": false,
+        "is_superuser": false, "last_login": "2026-01-02T10:00:00Z",
+        "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z",
+        "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
+                    "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
+                    "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
+                    "country": "Sweden", "gender": "Female",
+                    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z"}},
+    "created_at": "2026-11-02T09:45:00Z", "updated_at": "2026-11-02T09:45:00Z"
+}))]
 struct Prescription {
     id: u64,
+    /// What is prescribed, as written (1–100 characters).
     recipe: String,
+    /// Dosage and instructions, as written.
     description: String,
+    /// The patient the prescription is for.
     user: User,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+/// A new prescription.
+#[derive(ToSchema)]
+#[schema(as = NewPrescription, example = json!({
+    "recipe": "Cetirizine 10 mg",
+    "description": "One tablet daily from March to June. 100 tablets, one renewal.",
+    "user_id": 7
+}))]
+#[allow(dead_code)] // documentation only: `add_prescription` reads the body field by field
+struct PrescriptionBody {
+    /// What is prescribed: 1–100 characters, not blank; stored exactly as written.
+    #[schema(min_length = 1, max_length = 100)]
+    recipe: String,
+    /// Dosage and instructions: 1–20000 characters, not blank; stored exactly as written.
+    #[schema(min_length = 1, max_length = 20000)]
+    description: String,
+    /// The patient's user id; an id that is not a patient's is a 400 naming `user_id`.
+    #[schema(minimum = 1)]
+    user_id: u64,
+}
+
+/// The prescription list's own filter (the patient filters and the order are shared with the
+/// journals).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: see `records::RecordFilter`
+struct ListQuery {
+    /// Only prescriptions whose recipe contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    recipe: Option<String>,
 }
 
 impl PatientRecord for PrescriptionRow {
@@ -90,6 +141,15 @@ const TABLE: RecordTable = RecordTable {
     remove: "DELETE FROM patient_recipes WHERE id = ?",
 };
 
+/// Lists prescriptions.
+///
+/// A patient's list holds only their own prescriptions. The embedded `user` is the patient, as
+/// the caller may see them.
+///
+/// **Who:** staff, doctor, operator, pharmacist; a patient sees only their own prescriptions.
+#[utoipa::path(get, path = "/patient_recipe", tag = "patient_recipe",
+    params(PageQuery, ListQuery, RecordListQuery),
+    security(("bearer" = [])), responses((status = 200, body = Page<Prescription>)))]
 async fn list_prescriptions(
     State(state): State<AppState>,
     signed_in: CallerDb,
@@ -113,7 +173,14 @@ async fn find_prescription(
     .await
 }
 
-/// A patient sees only their own prescriptions (404 for anyone else's).
+/// Reads one prescription.
+///
+/// A patient asking for another patient's prescription gets 404.
+///
+/// **Who:** staff, doctor, operator, pharmacist; a patient only their own prescriptions.
+#[utoipa::path(get, path = "/patient_recipe/{id}", tag = "patient_recipe",
+    params(("id" = u64, Path, minimum = 1, description = "The prescription's id")),
+    security(("bearer" = [])), responses((status = 200, body = Prescription)))]
 async fn get_prescription(
     State(state): State<AppState>,
     caller: Caller,
@@ -125,8 +192,17 @@ async fn get_prescription(
     Ok(Json(prescription.view(patient)))
 }
 
-/// Writes a prescription for a patient, and tells the patient that one exists (not what it
-/// says).
+/// Writes a prescription for a patient.
+///
+/// The patient is e-mailed that a new prescription exists, never what it says. `user_id` must
+/// be a patient's (400 naming `user_id` otherwise). The text is stored exactly as written; only
+/// presence and length are checked.
+///
+/// **Who:** staff, pharmacist.
+#[utoipa::path(post, path = "/patient_recipe", tag = "patient_recipe",
+    request_body = PrescriptionBody, security(("bearer" = [])), responses(
+        (status = 201, body = Prescription),
+        (status = 403, response = Forbidden)))]
 async fn add_prescription(
     State(state): State<AppState>,
     caller: Caller,
@@ -179,7 +255,14 @@ async fn add_prescription(
     Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, id).await?)))
 }
 
-/// Staff only.
+/// Deletes a prescription.
+///
+/// **Who:** staff.
+#[utoipa::path(delete, path = "/patient_recipe/{id}", tag = "patient_recipe",
+    params(("id" = u64, Path, minimum = 1, description = "The prescription's id")),
+    security(("bearer" = [])), responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden)))]
 async fn delete_prescription(
     State(state): State<AppState>,
     caller: Caller,

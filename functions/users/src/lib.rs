@@ -3,10 +3,10 @@
 
 mod filters;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
-use axum::{Json, Router};
+use chrono::NaiveDate;
 use qhealth::AppState;
 use qhealth::access::{self, Action};
 use qhealth::auth::{Caller, CallerDb, Claims, TokenType, revoke_all_sessions, spend_action_token};
@@ -14,31 +14,114 @@ use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, PathToken, QueryParams};
 use qhealth::mail::{self, Notification, Queued};
+use qhealth::openapi::{Conflict, Detail, Forbidden, PageQuery, Problem};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::users::account::{
     self, EMAIL_TAKEN, Mode, NewAccount, ProfileChanges, email_taken, insert_account,
 };
+use qhealth::users::docs::{Gender, NewProfile, ProfileUpdate};
 use qhealth::users::{self, User, UserRow, Viewer};
 use qhealth::validate::{Input, rules};
 use serde_json::{Value, json};
 use sqlx::MySqlConnection;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::filters::UserFilter;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(list_users).post(register))
-        .route("/users/patient", get(list_patients))
-        .route("/users/patient/{id}", get(get_patient))
-        .route("/users/verify_email/{token}", get(verify_email))
-        .route("/users/{id}", get(get_user).patch(update_user).delete(delete_user))
-        .route("/users/{id}/block", patch(block))
-        .route("/users/{id}/unblock", patch(unblock))
-        .route("/users/{id}/create_admin", patch(create_admin))
-        .route("/users/{id}/revoke_admin", patch(revoke_admin))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, register))
+        .routes(routes!(list_patients))
+        .routes(routes!(get_patient))
+        .routes(routes!(verify_email))
+        .routes(routes!(get_user, update_user, delete_user))
+        .routes(routes!(block))
+        .routes(routes!(unblock))
+        .routes(routes!(create_admin))
+        .routes(routes!(revoke_admin))
 }
 
-/// Anyone may register: the account is an inactive patient until the e-mailed link is followed.
+/// A registration.
+#[derive(ToSchema)]
+#[schema(example = json!({
+    "email": "eva@example.com", "password": "Spring-2026!",
+    "profile": {"name": "Eva", "surname": "Lind", "phone_number": "0701234567",
+                "date_of_birth": "1985-09-22", "gender": "Female", "city": "Malmö"}
+}))]
+#[allow(dead_code)] // documentation only: the handler reads the body field by field
+struct Registration {
+    /// The e-mail address to sign in with: unique (ignoring case), stored lower-case. An
+    /// address already registered is a 400 naming `email`.
+    #[schema(max_length = 254)]
+    email: String,
+    /// 8–128 characters with at least one upper-case letter, one lower-case letter, one digit
+    /// and one character that is neither.
+    #[schema(min_length = 8, max_length = 128)]
+    password: String,
+    profile: NewProfile,
+}
+
+/// Changes to a user: only what is given changes.
+#[derive(ToSchema)]
+#[schema(example = json!({"email": "eva.lind@example.com", "profile": {"city": "Lund"}}))]
+#[allow(dead_code)] // documentation only: the handler reads the body field by field
+struct UserUpdate {
+    /// A new e-mail address. It waits in `pending_email` until its owner follows the
+    /// verification link sent to it; the current address changes nothing. An address that
+    /// belongs to another account is a 400 naming `email`.
+    #[schema(nullable = false, max_length = 254)]
+    email: Option<String>,
+    /// Profile fields to change; left out or `null`, the profile stays as it is. Problems are
+    /// named `profile.<field>`.
+    profile: Option<ProfileUpdate>,
+}
+
+/// The user and patient lists' filters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: see `UserFilter`
+struct UserListQuery {
+    /// Users whose first name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    icontains_name: Option<String>,
+    /// Users whose family name contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    icontains_surname: Option<String>,
+    /// Users at least this old, in whole years counted from the date of birth (users without
+    /// one never match).
+    #[param(nullable = false)]
+    min_age: Option<u32>,
+    /// Users at most this old, in whole years counted from the date of birth (users without
+    /// one never match).
+    #[param(nullable = false)]
+    max_age: Option<u32>,
+    /// Users born on this day (YYYY-MM-DD).
+    #[param(nullable = false)]
+    date_of_birth: Option<NaiveDate>,
+    /// Users whose city contains this, ignoring case and accents (`malmo` finds `Malmö`).
+    #[param(nullable = false)]
+    icontains_city: Option<String>,
+    /// Users whose country contains this, ignoring case and accents.
+    #[param(nullable = false)]
+    icontains_country: Option<String>,
+    /// Users of this gender.
+    #[param(inline, nullable = false)]
+    gender: Option<Gender>,
+}
+
+/// Registers a patient.
+///
+/// The account is created inactive, as a patient: an activation link (valid 30 minutes) and a
+/// welcome e-mail go to the address given, and the account can sign in once the link is
+/// followed (`PATCH /auth/activate/{token}`). Answers the new user. An e-mail address already
+/// registered is a 400 naming `email`; every other failing field is named too (`password`,
+/// `profile.date_of_birth`, ...).
+///
+/// **Who:** anyone.
+#[utoipa::path(post, path = "/users", tag = "users", request_body = Registration,
+    responses((status = 201, body = User)))]
 async fn register(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
@@ -85,6 +168,15 @@ async fn register(
     Ok((StatusCode::CREATED, Json(user.view(Viewer::owner(user_id), state.today()))))
 }
 
+/// Lists all users.
+///
+/// Every account (patients and staff alike), ordered by id, with the filters below.
+///
+/// **Who:** staff, doctor, operator, pharmacist.
+#[utoipa::path(get, path = "/users", tag = "users", params(PageQuery, UserListQuery),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Page<User>),
+        (status = 403, response = Forbidden)))]
 async fn list_users(
     State(state): State<AppState>,
     signed_in: CallerDb,
@@ -94,6 +186,16 @@ async fn list_users(
     list(&state, signed_in, &query, false).await
 }
 
+/// Lists the patients.
+///
+/// Only patients: the users who are neither superuser nor admin and have no staff role
+/// (doctor, operator, pharmacist); ordered by id, with the filters below.
+///
+/// **Who:** staff, doctor, operator, pharmacist.
+#[utoipa::path(get, path = "/users/patient", tag = "users", params(PageQuery, UserListQuery),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Page<User>),
+        (status = 403, response = Forbidden)))]
 async fn list_patients(
     State(state): State<AppState>,
     signed_in: CallerDb,
@@ -130,6 +232,15 @@ async fn find_user(state: &AppState, id: u64) -> ApiResult<UserRow> {
     users::find(&state.db, id).await?.ok_or(ApiError::NotFound)
 }
 
+/// Reads one user.
+///
+/// `pending_email` is shown only to staff and to the user themself.
+///
+/// **Who:** staff, doctor, operator, pharmacist; a patient only themself (anyone else's id is a
+/// 404).
+#[utoipa::path(get, path = "/users/{id}", tag = "users",
+    params(("id" = u64, Path, minimum = 1, description = "The user's id")),
+    security(("bearer" = [])), responses((status = 200, body = User)))]
 async fn get_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -140,6 +251,15 @@ async fn get_user(
     Ok(Json(user.view(Viewer::from(&caller), state.today())))
 }
 
+/// Reads one patient.
+///
+/// 404 when the id is not a patient's (a superuser, an admin or a staff member).
+///
+/// **Who:** staff, doctor, operator, pharmacist; a patient only themself (anyone else's id is a
+/// 404).
+#[utoipa::path(get, path = "/users/patient/{id}", tag = "users",
+    params(("id" = u64, Path, minimum = 1, description = "The patient's user id")),
+    security(("bearer" = [])), responses((status = 200, body = User)))]
 async fn get_patient(
     State(state): State<AppState>,
     caller: Caller,
@@ -167,8 +287,20 @@ async fn lock_target(
     Ok(target)
 }
 
-/// A partial update of the e-mail and profile. A new e-mail is not used until its owner
-/// confirms it: it waits in `pending_email` while a link goes to the new address.
+/// Changes a user's e-mail address or profile.
+///
+/// A partial update: only the fields given change. A new e-mail address is not used until its
+/// owner confirms it: it waits in `pending_email` while a verification link (valid 10 minutes)
+/// goes to the new address, to be followed with `GET /users/verify_email/{token}`. An address
+/// that belongs to another account is a 400 naming `email`. Answers the user as they now are.
+///
+/// **Who:** staff, or the user themself; an admin cannot change a superuser (403). A doctor,
+/// operator or pharmacist changing someone else gets 403, a patient 404.
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", request_body = UserUpdate,
+    params(("id" = u64, Path, minimum = 1, description = "The user's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = User),
+        (status = 403, response = Forbidden)))]
 async fn update_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -219,8 +351,22 @@ async fn update_user(
     Ok(Json(user.view(Viewer::from(&caller), state.today())))
 }
 
-/// Confirms a pending e-mail change. The link works only for the account it was sent for,
-/// and only for the address it was sent to.
+/// Confirms a pending e-mail change.
+///
+/// Moves `pending_email` to `email`. The link (valid 10 minutes, single use) works only for the
+/// account it was sent for, and only for the address it was sent to: a used, expired or foreign
+/// link is a 401. 400 when no e-mail change is waiting; 409 when the address has meanwhile
+/// become another account's.
+///
+/// **Who:** anyone signed in: the account the link was sent for.
+#[utoipa::path(get, path = "/users/verify_email/{token}", tag = "users",
+    params(("token" = String, Path, min_length = 1,
+        description = "The token of the verification link e-mailed to the new address")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = Detail, example = json!({"detail": "Email successfully verified"})),
+        (status = 400, body = Problem, description = "No e-mail change is waiting for confirmation.",
+            example = json!({"detail": "There is no e-mail change waiting for confirmation."})),
+        (status = 409, response = Conflict)))]
 async fn verify_email(
     State(state): State<AppState>,
     caller: Caller,
@@ -262,6 +408,22 @@ async fn verify_email(
     Ok(Json(json!({"detail": "Email successfully verified"})))
 }
 
+/// Deletes a user's account.
+///
+/// Answers 409, saying why, while the account has something the clinic must keep: a patient's
+/// diagnostic bookings, booked (not cancelled) doctor visits, journal entries or
+/// prescriptions, or a doctor's booked visits. Cancelled visits go with the account. The user
+/// is e-mailed that their account was deleted.
+///
+/// **Who:** staff, or the user themself. An admin cannot delete a superuser or another admin
+/// (403); nobody deletes the last superuser (409). A doctor, operator or pharmacist deleting
+/// someone else gets 403, a patient 404.
+#[utoipa::path(delete, path = "/users/{id}", tag = "users",
+    params(("id" = u64, Path, minimum = 1, description = "The user's id")),
+    security(("bearer" = [])), responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict)))]
 async fn delete_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -345,18 +507,64 @@ async fn ensure_deletable(conn: &mut MySqlConnection, target: &UserRow) -> ApiRe
     Ok(())
 }
 
+/// Blocks a user.
+///
+/// Sets `is_active` to false: the user cannot sign in, and every session they hold ends at
+/// once. The user is e-mailed. Blocking a blocked user changes nothing and sends nothing.
+/// Answers the user.
+///
+/// **Who:** staff, not on themself; an admin cannot block a superuser or an admin (403).
+#[utoipa::path(patch, path = "/users/{id}/block", tag = "users",
+    params(("id" = u64, Path, minimum = 1, description = "The user's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = User),
+        (status = 403, response = Forbidden)))]
 async fn block(state: State<AppState>, caller: Caller, id: PathId) -> ApiResult<Json<User>> {
     set_flag(state, caller, id, AccountFlag::Active(false)).await
 }
 
+/// Unblocks a user.
+///
+/// Sets `is_active` to true, so the user can sign in again (sessions ended by the block stay
+/// ended). The user is e-mailed. Unblocking an active user changes nothing and sends nothing.
+/// Answers the user.
+///
+/// **Who:** staff, not on themself; an admin cannot unblock a superuser or an admin (403).
+#[utoipa::path(patch, path = "/users/{id}/unblock", tag = "users",
+    params(("id" = u64, Path, minimum = 1, description = "The user's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = User),
+        (status = 403, response = Forbidden)))]
 async fn unblock(state: State<AppState>, caller: Caller, id: PathId) -> ApiResult<Json<User>> {
     set_flag(state, caller, id, AccountFlag::Active(true)).await
 }
 
+/// Makes a user an admin.
+///
+/// Sets `is_staff` to true; the user is e-mailed. Asking this of an admin changes nothing and
+/// sends nothing. Answers the user.
+///
+/// **Who:** staff, not on themself; an admin cannot change a superuser (403).
+#[utoipa::path(patch, path = "/users/{id}/create_admin", tag = "users",
+    params(("id" = u64, Path, minimum = 1, description = "The user's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = User),
+        (status = 403, response = Forbidden)))]
 async fn create_admin(state: State<AppState>, caller: Caller, id: PathId) -> ApiResult<Json<User>> {
     set_flag(state, caller, id, AccountFlag::Staff(true)).await
 }
 
+/// Takes a user's admin rights away.
+///
+/// Sets `is_staff` to false; the user is e-mailed. Asking this of a user who is not an admin
+/// changes nothing and sends nothing. Answers the user.
+///
+/// **Who:** superuser, not on themself.
+#[utoipa::path(patch, path = "/users/{id}/revoke_admin", tag = "users",
+    params(("id" = u64, Path, minimum = 1, description = "The user's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, body = User),
+        (status = 403, response = Forbidden)))]
 async fn revoke_admin(state: State<AppState>, caller: Caller, id: PathId) -> ApiResult<Json<User>> {
     set_flag(state, caller, id, AccountFlag::Staff(false)).await
 }

@@ -2,6 +2,7 @@
 //! them) and showing it lives here; [`account`] writes them.
 
 pub mod account;
+pub mod docs;
 
 use std::collections::HashMap;
 
@@ -75,12 +76,25 @@ pub struct UserRow {
     pub profile_updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A user as the API shows them (API.md, "Objects"); the password is never shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "id": 7, "email": "eva@example.com", "pending_email": null, "is_active": true,
+    "is_staff": false, "is_superuser": false, "last_login": "2026-01-02T10:00:00Z",
+    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z",
+    "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
+                "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
+                "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
+                "country": "Sweden", "gender": "Female", "created_at": "2025-12-01T08:00:00Z",
+                "updated_at": "2026-01-02T10:00:00Z"}
+}))]
 pub struct User {
     pub id: u64,
     pub email: String,
-    /// Shown only to staff and to the user themself.
+    /// A new address waiting for its verification link. Shown only to staff and to the user
+    /// themself (absent for everyone else).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     pub pending_email: Option<Option<String>>,
     pub is_active: bool,
     pub is_staff: bool,
@@ -91,7 +105,9 @@ pub struct User {
     pub profile: Profile,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A user's profile. A patient looking at a staff member sees only name, surname and gender:
+/// the other personal fields are `null`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Profile {
     pub id: u64,
     pub name: String,
