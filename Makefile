@@ -3,7 +3,7 @@
 #   make test           every check CI runs: fmt, clippy, tests, .sqlx check, template lint, smoke test
 # The logic lives in infra/*.sh and tests/smoke.sh; these targets only call them.
 
-.PHONY: help dev test smoke sqlx-prepare sam-validate web-e2e web-measure
+.PHONY: help dev test smoke sqlx-prepare docs sam-validate web-e2e web-measure
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -21,6 +21,10 @@ smoke:
 #   make sqlx-prepare   regenerate .sqlx/ after changing a query or a migration
 sqlx-prepare:
 	@bash infra/sqlx-prepare.sh
+
+#   make docs           regenerate docs/openapi.json and the Postman collection from the code
+docs:
+	@bash infra/docs.sh
 
 #   make sam-validate   SAM's own check of template.yaml (needs `pip install aws-sam-cli`)
 sam-validate:
