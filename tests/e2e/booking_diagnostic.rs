@@ -110,10 +110,12 @@ async fn who_may_book_see_schedule_and_delete(db: MySqlPool) {
         // No patient may schedule or delete any booking: the same answer for every id.
         (&c.nils, StatusCode::FORBIDDEN),
     ] {
-        let (got, body) = app.patch(who, &evas_path, schedule.clone()).await;
-        assert_eq!(got, status, "PATCH by {}: {body}", who.email);
-        let (got, body) = app.delete(who, &evas_path).await;
-        assert_eq!(got, status, "DELETE by {}: {body}", who.email);
+        for path in [&evas_path, "/booking_diagnostic/9999"] {
+            let (got, body) = app.patch(who, path, schedule.clone()).await;
+            assert_eq!(got, status, "PATCH {path} by {}: {body}", who.email);
+            let (got, body) = app.delete(who, path).await;
+            assert_eq!(got, status, "DELETE {path} by {}: {body}", who.email);
+        }
     }
     let (_, unchanged) = app.get(&c.root, &evas_path).await;
     assert_eq!(unchanged["date_time"], Value::Null);

@@ -529,7 +529,7 @@ async fn schedule(
     PathId(id): PathId,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Booking>> {
-    caller.authorize_any(Action::ReadDiagnosticBooking)?;
+    caller.authorize_any(Action::ScheduleDiagnosticBooking)?;
     let (tz, now) = (state.config.clinic_tz, state.now());
     let mut tx = state.db.begin().await?;
     let booking = lock_booking(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
@@ -571,7 +571,7 @@ async fn remove(
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    caller.authorize_any(Action::ReadDiagnosticBooking)?;
+    caller.authorize_any(Action::DeleteDiagnosticBooking)?;
     let mut tx = state.db.begin().await?;
     let booking = lock_booking(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
     caller.authorize(Action::DeleteDiagnosticBooking, Some(booking.user_id))?;
