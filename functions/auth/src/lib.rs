@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use qhealth::AppState;
 use qhealth::auth::{
-    Caller, Claims, TokenPair, TokenType, revoke_all_sessions, revoke_family, rotate_session,
-    spend_action_token, start_session, throttle,
+    Caller, Claims, NOT_SIGNED_IN, TokenPair, TokenType, revoke_all_sessions, revoke_family,
+    rotate_session, spend_action_token, start_session, throttle,
 };
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{ClientIp, JsonBody, PathToken};
@@ -554,8 +554,10 @@ async fn qhealth_role(
            WHERE u.id = ?"#,
         caller.user_id
     )
-    .fetch_one(&state.db)
-    .await?;
+    .fetch_optional(&state.db)
+    .await?
+    // Deleted since the caller was checked.
+    .ok_or(ApiError::Unauthorized(NOT_SIGNED_IN))?;
     Ok(Json(RoleSummary {
         id: caller.user_id,
         is_superuser: row.is_superuser,

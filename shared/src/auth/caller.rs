@@ -55,7 +55,8 @@ impl Caller {
 }
 
 const NO_CREDENTIALS: &str = "Authentication credentials were not provided.";
-const NOT_SIGNED_IN: &str = "Your session has ended. Please sign in again.";
+/// The 401 of a session that no longer holds (its account was blocked or deleted meanwhile).
+pub const NOT_SIGNED_IN: &str = "Your session has ended. Please sign in again.";
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;

@@ -7,7 +7,7 @@ mod sessions;
 pub mod throttle;
 mod tokens;
 
-pub use caller::{AccountChecked, Bearer, Caller, CallerDb};
+pub use caller::{AccountChecked, Bearer, Caller, CallerDb, NOT_SIGNED_IN};
 pub use password::Passwords;
 pub use sessions::{TokenPair, revoke_all_sessions, revoke_family, rotate_session, start_session};
 pub use tokens::{Claims, TokenKeys, TokenType, spend_action_token};
