@@ -9,9 +9,13 @@
 #      too deep for the compiler's recursion limit)
 #   5. cargo test, against mysql://root@127.0.0.1:3306/qhealth_test
 #   6. the committed .sqlx/ offline data matches the queries
-#   7. cfn-lint on template.yaml
-#   8. the smoke test: the real binaries over HTTP (tests/smoke.sh)
-#   9. the web app: npm ci (when the lock changed), vitest, the production build, and the
+#   7. the committed API documentation (docs/openapi.json, the Postman collection) matches the
+#      code (infra/docs.sh --check)
+#   8. cfn-lint on template.yaml
+#   9. the smoke test: the real binaries over HTTP (tests/smoke.sh)
+#  10. the contract, fuzzed: schemathesis against the gateway and its OpenAPI document
+#      (tests/contract.sh)
+#  11. the web app: npm ci (when the lock changed), vitest, the production build, and the
 #      browser tests in headless Chromium against the real gateway (frontend/e2e/run.sh)
 #
 # One cargo target directory (target/, or CARGO_TARGET_DIR) and the debug profile throughout.
@@ -46,8 +50,10 @@ step "cargo clippy"           cargo clippy --workspace --all-targets -- -D warni
 step "build every binary"     cargo build --workspace --bins
 step "cargo test"             cargo_test
 step "sqlx prepare --check"   bash infra/sqlx-prepare.sh --check
+step "API docs up to date"    bash infra/docs.sh --check
 step "cfn-lint template.yaml" lint_template
 step "smoke test"             bash tests/smoke.sh
+step "schemathesis contract"   bash tests/contract.sh
 # --- the web app (frontend/) ---
 step "web app: npm packages"  ensure_frontend_deps
 step "web app: unit tests"    npm --prefix frontend test --silent
