@@ -396,6 +396,33 @@ test('an admin, made by the superuser, blocks a user, who can then no longer sig
   await page.context().close();
 });
 
+test('Swagger UI at /api/doc lists every operation of the API, loading nothing from elsewhere', async () => {
+  const document = await (await fetch(`${BASE}/api/openapi.json`)).json();
+  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+  );
+  assert.ok(operations.length >= 50, `only ${operations.length} operations`);
+  const page = await newPage();
+  const elsewhere = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(BASE) && !request.url().startsWith('data:')) elsewhere.push(request.url());
+  });
+  await page.goto(`${BASE}/api/doc`);
+  await page.getByRole('heading', { name: /QHealth API/ }).waitFor();
+  await page.locator('.opblock').first().waitFor();
+  const shown = await page.locator('.opblock').evaluateAll((blocks) =>
+    blocks.map((block) => {
+      const method = block.querySelector('.opblock-summary-method').textContent.trim();
+      const path = block.querySelector('.opblock-summary-path').getAttribute('data-path');
+      return `${method} ${path}`;
+    }),
+  );
+  assert.deepEqual([...shown].sort(), [...operations].sort());
+  assert.deepEqual(elsewhere, []);
+  await screenshot(page, 'api-doc');
+  await page.context().close();
+});
+
 test('no page raised a JavaScript error', () => {
   assert.deepEqual(pageErrors, []);
 });
