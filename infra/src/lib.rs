@@ -14,9 +14,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
 use qhealth::auth::Passwords;
-use qhealth::page::bump_version;
-use qhealth::users::account::{self, NewAccount, ProfileChanges};
-use qhealth::validate::{RuleResult, rules};
+use qhealth::users::superuser::{NewSuperuser, SuperuserError, checked_password, insert_superuser};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use utoipa::openapi::OpenApi;
@@ -95,24 +93,6 @@ pub async fn serve(
         .await
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CreateSuperuserError {
-    #[error("{0}")]
-    Invalid(String),
-    #[error("a user with the e-mail {0} already exists")]
-    EmailTaken(String),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-    #[error("{0}")]
-    Other(String),
-}
-
-impl From<qhealth::ApiError> for CreateSuperuserError {
-    fn from(error: qhealth::ApiError) -> Self {
-        Self::Other(error.to_string())
-    }
-}
-
 /// Creates an active superuser with a minimal profile (name and surname); the new user's id.
 pub async fn create_superuser(
     db: &MySqlPool,
@@ -122,36 +102,11 @@ pub async fn create_superuser(
     name: &str,
     surname: &str,
     now: DateTime<Utc>,
-) -> Result<u64, CreateSuperuserError> {
-    let check = |field: &str, result: RuleResult<String>| {
-        result.map_err(|message| CreateSuperuserError::Invalid(format!("{field}: {message}")))
-    };
-    let email = check("email", rules::email(&json!(email)))?;
-    let password = check("password", rules::password(&json!(password)))?;
-    let name = check("name", rules::person_text(&json!(name)))?;
-    let surname = check("surname", rules::person_text(&json!(surname)))?;
-    let password_hash = passwords.hash(password).await?;
-
+) -> Result<u64, SuperuserError> {
+    let superuser = NewSuperuser::checked(email, name, surname)?;
+    let password_hash = passwords.hash(checked_password(password)?).await?;
     let mut tx = db.begin().await?;
-    let profile =
-        ProfileChanges { name: Some(name), surname: Some(surname), ..ProfileChanges::default() };
-    let account = NewAccount { email: email.clone(), password_hash: Some(password_hash), profile };
-    let user_id = match account::insert_account(&mut tx, account, now).await {
-        Ok(id) => id,
-        Err(qhealth::ApiError::Invalid(errors)) if errors.get("email").is_some() => {
-            return Err(CreateSuperuserError::EmailTaken(email));
-        }
-        Err(error) => return Err(error.into()),
-    };
-    sqlx::query!(
-        "UPDATE users SET is_superuser = TRUE, is_staff = TRUE, is_active = TRUE, activated_at = ?
-         WHERE id = ?",
-        now,
-        user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    bump_version(&mut tx, "users").await?;
+    let user_id = insert_superuser(&mut tx, superuser, Some(password_hash), now).await?;
     tx.commit().await?;
     Ok(user_id)
 }

@@ -121,9 +121,12 @@ async fn the_websocket_sample_events_connect_subscribe_and_disconnect(db: MySqlP
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn the_scheduler_sample_events_run_their_jobs(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
-    for (event, job) in
-        [("scheduler/outbox.json", "outbox"), ("scheduler/greetings.json", "greetings")]
-    {
+    for (event, job) in [
+        ("scheduler/outbox.json", "outbox"),
+        ("scheduler/greetings.json", "greetings"),
+        ("scheduler/migrate.json", "migrate"),
+        ("scheduler/create-superuser.json", "create_superuser"),
+    ] {
         let payload = serde_json::from_str(&sample(event))
             .unwrap_or_else(|error| panic!("{event} is not an EventBridge event: {error}"));
         let invocation = LambdaEvent::new(payload, Context::default());

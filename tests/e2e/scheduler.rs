@@ -7,7 +7,9 @@ use qhealth_scheduler::{Context, EventBridgeEvent, JobError, JobReport, LambdaEv
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
-use crate::harness::TestApp;
+use reqwest::Method;
+
+use crate::harness::{TestApp, send};
 
 const TEMPLATE: &str = include_str!("../../template.yaml");
 
@@ -76,4 +78,43 @@ async fn an_event_naming_no_known_job_is_an_error(db: MySqlPool) {
     let event = LambdaEvent::new(serde_json::from_value(event).unwrap(), Context::default());
     let error = qhealth_scheduler::handle(&app.state, event).await.unwrap_err();
     assert!(matches!(error, JobError::UnknownJob(_)), "{error}");
+}
+
+/// The one-off `create-superuser` invocation (README, "Deploying to AWS"): the first superuser
+/// is invited by e-mail and chooses a password on the activation link; no password travels in
+/// the invocation. A second invitation for the address changes nothing.
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn the_first_superuser_is_invited_by_a_one_off_invocation(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let invite = |email: &str| {
+        let payload = json!({"detail-type": "QHealth setup", "source": "qhealth.setup",
+            "detail": {"job": "create-superuser", "email": email, "name": "Sara", "surname": "Ek"}});
+        LambdaEvent::new(serde_json::from_value(payload).unwrap(), Context::default())
+    };
+    let report =
+        qhealth_scheduler::handle(&app.state, invite("Sara.Ek@Clinic.example")).await.unwrap();
+    let JobReport::CreateSuperuser(invited) = report else { panic!("{report:?}") };
+
+    // Not active until the link is used, which needs a password.
+    let email = "sara.ek@clinic.example";
+    assert_eq!(app.login(email, "Chosen#Pass1").await.0, 401);
+    let token = app.link_token(email, "/auth/activate/");
+    let path = format!("/auth/activate/{token}");
+    let (status, body) = send(app.request(Method::PATCH, &path).json(&json!({}))).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["errors"]["password"].is_array(), "{body}");
+    let (status, body) =
+        send(app.request(Method::PATCH, &path).json(&json!({"password": "Chosen#Pass1"}))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((body["id"].as_u64(), &body["is_superuser"]), (Some(invited.user_id), &json!(true)));
+
+    let sara = app.session(email, "Chosen#Pass1").await;
+    let (status, role) = app.get(&sara, "/auth/qhealth_role").await;
+    assert_eq!((status.as_u16(), &role["is_superuser"]), (200, &json!(true)));
+
+    let again = qhealth_scheduler::handle(&app.state, invite(email)).await.unwrap_err();
+    assert!(matches!(again, JobError::Setup(_)), "{again}");
+    let bad = qhealth_scheduler::handle(&app.state, invite("not an address")).await.unwrap_err();
+    assert!(bad.to_string().contains("email"), "{bad}");
+    assert_eq!(app.emails_to(email).len(), 1, "one invitation");
 }

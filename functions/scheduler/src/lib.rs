@@ -3,7 +3,9 @@
 //! - [`greetings`] (daily, 10:00 clinic time): birthday, Christmas and New Year greetings, each
 //!   at most once per user, greeting and year, written to the e-mail outbox;
 //! - [`outbox`] (every minute): sends what the outbox holds, at SES's rate, retrying failures
-//!   with exponential backoff.
+//!   with exponential backoff;
+//! - [`setup`] (by hand, once): `migrate`, and `create-superuser`, which invites the first
+//!   superuser by e-mail.
 //!
 //! The function is invoked with an EventBridge event whose `detail` names the job. The
 //! template's schedules send (EventBridge Scheduler fills in the `<aws.scheduler.…>` values):
@@ -22,11 +24,13 @@
 pub mod greetings;
 pub mod outbox;
 mod pace;
+pub mod setup;
 #[cfg(test)]
 mod testing;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use qhealth::AppState;
+use qhealth::users::superuser::{NewSuperuser, SuperuserError};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -35,23 +39,29 @@ pub use aws_lambda_events::eventbridge::EventBridgeEvent;
 pub use greetings::GreetingsReport;
 pub use lambda_runtime::{Context, LambdaEvent};
 pub use outbox::OutboxReport;
+pub use setup::{InviteReport, MigrateReport};
 
 /// A scheduled event older than this does not greet: greetings are not sent days late.
 const GREETINGS_EVENT_MAX_AGE: Duration = Duration::days(1);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
     /// The greetings of one clinic date (`None`: today).
     Greetings {
         date: Option<NaiveDate>,
     },
     Outbox,
+    /// Apply the migrations (one-off, see [`setup`]).
+    Migrate,
+    /// Invite the first superuser (one-off, see [`setup`]).
+    CreateSuperuser(NewSuperuser),
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     #[error(
-        "unknown job {0}: the event's detail must be {{\"job\": \"greetings\"}} or {{\"job\": \"outbox\"}}"
+        "unknown job {0}: the event's detail must be {{\"job\": \"greetings\"}} or {{\"job\": \"outbox\"}} \
+         (or, by hand, \"migrate\" or \"create-superuser\")"
     )]
     UnknownJob(String),
     #[error("the event's detail.date must be a date written YYYY-MM-DD")]
@@ -65,6 +75,10 @@ pub enum JobError {
     Database(#[from] sqlx::Error),
     #[error("e-mail template: {0}")]
     Template(String),
+    #[error("migrations: {0}")]
+    Migration(String),
+    #[error("create-superuser: {0}")]
+    Setup(SuperuserError),
 }
 
 /// What a job did, in counts (never addresses): the function's answer and the log's record.
@@ -73,6 +87,8 @@ pub enum JobError {
 pub enum JobReport {
     Greetings(GreetingsReport),
     Outbox(OutboxReport),
+    Migrate(MigrateReport),
+    CreateSuperuser(InviteReport),
 }
 
 impl std::fmt::Display for JobReport {
@@ -80,6 +96,8 @@ impl std::fmt::Display for JobReport {
         match self {
             Self::Greetings(report) => report.fmt(f),
             Self::Outbox(report) => report.fmt(f),
+            Self::Migrate(report) => report.fmt(f),
+            Self::CreateSuperuser(report) => report.fmt(f),
         }
     }
 }
@@ -94,6 +112,8 @@ impl Job {
         let detail = &event.detail;
         match detail.get("job").and_then(Value::as_str) {
             Some("outbox") => Ok(Self::Outbox),
+            Some("migrate") => Ok(Self::Migrate),
+            Some("create-superuser") => Ok(Self::CreateSuperuser(setup::superuser_of(detail)?)),
             Some("greetings") => {
                 let date = match detail.get("date") {
                     None | Some(Value::Null) => match event.time {
@@ -125,6 +145,10 @@ pub async fn run(state: &AppState, job: Job) -> Result<JobReport, JobError> {
             Ok(JobReport::Greetings(greetings::run(state, date).await?))
         }
         Job::Outbox => Ok(JobReport::Outbox(outbox::run(state).await?)),
+        Job::Migrate => Ok(JobReport::Migrate(setup::migrate(state).await?)),
+        Job::CreateSuperuser(superuser) => {
+            Ok(JobReport::CreateSuperuser(setup::invite_superuser(state, superuser).await?))
+        }
     }
 }
 
@@ -178,6 +202,21 @@ mod tests {
     fn the_detail_names_the_job() {
         assert_eq!(job(json!({"job": "outbox"}), None).unwrap(), Job::Outbox);
         assert_eq!(job(json!({"job": "greetings"}), None).unwrap(), Job::Greetings { date: None });
+    }
+
+    #[test]
+    fn the_one_off_setup_jobs_are_named_by_hand() {
+        assert_eq!(job(json!({"job": "migrate"}), None).unwrap(), Job::Migrate);
+        let detail = json!({"job": "create-superuser", "email": "Sara@Clinic.example", "name": "Sara", "surname": "Ek"});
+        let superuser = NewSuperuser {
+            email: "sara@clinic.example".into(),
+            name: "Sara".into(),
+            surname: "Ek".into(),
+        };
+        assert_eq!(job(detail, None).unwrap(), Job::CreateSuperuser(superuser));
+        let no_names =
+            job(json!({"job": "create-superuser", "email": "sara@clinic.example"}), None);
+        assert!(matches!(no_names, Err(JobError::Setup(_))));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod docs;
+pub mod superuser;
 
 use std::collections::HashMap;
 
