@@ -1,9 +1,9 @@
 # QHealth. The two entry points:
 #   make dev            run the system locally (gateway, database, SES emulator); Ctrl-C stops it
-#   make test           every check CI runs: fmt, clippy, tests, .sqlx check, template lint, smoke test
+#   make test           every check CI runs: fmt, clippy, Lambda zips, tests, .sqlx check, template lint, smoke test
 # The logic lives in infra/*.sh and tests/smoke.sh; these targets only call them.
 
-.PHONY: help dev test smoke sqlx-prepare docs sam-validate web-e2e web-measure
+.PHONY: help dev test smoke lambda sqlx-prepare docs sam-validate web-e2e web-measure
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -18,6 +18,10 @@ test:
 smoke:
 	@bash tests/smoke.sh
 
+#   make lambda         the Lambda functions as deployed: release arm64 zips in target/lambda/, each <= 5 MB
+lambda:
+	@bash infra/lambda-build.sh
+
 #   make sqlx-prepare   regenerate .sqlx/ after changing a query or a migration
 sqlx-prepare:
 	@bash infra/sqlx-prepare.sh
@@ -26,9 +30,9 @@ sqlx-prepare:
 docs:
 	@bash infra/docs.sh
 
-#   make sam-validate   SAM's own check of template.yaml (needs `pip install aws-sam-cli`)
+#   make sam-validate   SAM's own check of template.yaml, sam validate --lint (needs `pip install aws-sam-cli`)
 sam-validate:
-	@AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-north-1} SAM_CLI_TELEMETRY=0 sam validate --lint
+	@AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-north-1} SAM_CLI_TELEMETRY=0 sam validate --lint --template-file template.yaml
 
 #   make web-e2e        only the web app's browser tests (after `npm run build` in frontend/)
 web-e2e:

@@ -7,18 +7,21 @@
 #   4. the local gateway and every Lambda function's binary build (debug; clippy alone never
 #      generates code, and only code generation finds some errors, e.g. an async state machine
 #      too deep for the compiler's recursion limit)
-#   5. cargo test, against mysql://root@127.0.0.1:3306/qhealth_test
-#   6. the committed .sqlx/ offline data matches the queries
-#   7. the committed API documentation (docs/openapi.json, the Postman collection) matches the
+#   5. every Lambda function as AWS runs it: release, arm64, one zip each, each within 5 MB
+#      (infra/lambda-build.sh; cargo-lambda and the aarch64 target are installed if missing)
+#   6. cargo test, against mysql://root@127.0.0.1:3306/qhealth_test
+#   7. the committed .sqlx/ offline data matches the queries
+#   8. the committed API documentation (docs/openapi.json, the Postman collection) matches the
 #      code (infra/docs.sh --check)
-#   8. cfn-lint on template.yaml
-#   9. the smoke test: the real binaries over HTTP (tests/smoke.sh)
-#  10. the contract, fuzzed: schemathesis against the gateway and its OpenAPI document
+#   9. cfn-lint on template.yaml, and SAM's own `sam validate --lint`
+#  10. the smoke test: the real binaries over HTTP (tests/smoke.sh)
+#  11. the contract, fuzzed: schemathesis against the gateway and its OpenAPI document
 #      (tests/contract.sh)
-#  11. the web app: npm ci (when the lock changed), vitest, the production build, and the
+#  12. the web app: npm ci (when the lock changed), vitest, the production build, and the
 #      browser tests in headless Chromium against the real gateway (frontend/e2e/run.sh)
 #
-# One cargo target directory (target/, or CARGO_TARGET_DIR) and the debug profile throughout.
+# One cargo target directory (target/, or CARGO_TARGET_DIR); the debug profile throughout but
+# for step 5, whose release arm64 build lives beside it (target/aarch64-unknown-linux-gnu/).
 set -euo pipefail
 # shellcheck source=infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,15 +46,29 @@ lint_template() {
   AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-eu-north-1} "${cfn_lint[@]}" template.yaml
 }
 
+# `sam validate --lint`: SAM's transform of template.yaml, then cfn-lint on what it expands to
+# (the functions' roles, permissions and events). Offline, like cfn-lint; no telemetry.
+sam_validate() {
+  local sam=(sam)
+  if ! command -v sam >/dev/null; then
+    python3 -m pip install --quiet 'aws-sam-cli>=1.170,<2'
+    sam=("$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/sam")
+  fi
+  AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-eu-north-1} SAM_CLI_TELEMETRY=0 \
+    "${sam[@]}" validate --lint --template-file template.yaml
+}
+
 started=$SECONDS
 step "MariaDB"                ensure_system_mariadb
 step "cargo fmt --check"      cargo fmt --all --check
 step "cargo clippy"           cargo clippy --workspace --all-targets -- -D warnings
 step "build every binary"     cargo build --workspace --bins
+step "Lambda zips (arm64)"    bash infra/lambda-build.sh
 step "cargo test"             cargo_test
 step "sqlx prepare --check"   bash infra/sqlx-prepare.sh --check
 step "API docs up to date"    bash infra/docs.sh --check
 step "cfn-lint template.yaml" lint_template
+step "sam validate --lint"    sam_validate
 step "smoke test"             bash tests/smoke.sh
 step "schemathesis contract"   bash tests/contract.sh
 # --- the web app (frontend/) ---

@@ -18,9 +18,11 @@ beside the binary) for docs/PERFORMANCE.md. Standard library only.
         --env DATABASE_URL=mysql://root@127.0.0.1:3306/qhealth_coldstart \
         --env JWT_SECRET=<the secret the token was signed with> --token <access token>
 
-`--functions-dir` takes cargo-lambda's layout (`target/lambda/qhealth-<function>/bootstrap`, for
-the deployed arm64 builds, whose `bootstrap.zip` gives the zip size) or plain cargo binaries
-(`target/release/qhealth-<function>`, which run on this x86_64 machine).
+`--functions-dir` takes cargo-lambda's layout (`<dir>/qhealth-<function>/bootstrap`) or plain
+cargo binaries (`target/x86_64-unknown-linux-gnu/release/qhealth-<function>`); `--zips-dir`
+says where the `qhealth-<function>/bootstrap.zip` are, when not beside the binaries.
+`infra/coldstart/run.sh` does it all: the x86_64 build (the arm64 binaries AWS runs cannot run
+here), the database, the token, and this measurement with the arm64 zips' sizes.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ FIRST_EVENT = {
     "security": "security/list.json",
     "ws": "ws/message-subscribe.json",
     "scheduler": "scheduler/outbox.json",
+    "docs": "docs/openapi.json",
 }
 
 
@@ -205,7 +208,7 @@ def main() -> None:
         zips_dir = args.zips_dir or args.functions_dir
         zipped = zips_dir / f"qhealth-{function}" / "bootstrap.zip"
         zipped = zipped if zipped.exists() else None
-        size = f"{zipped.stat().st_size / 1_000_000:.1f} MB" if zipped else "—"
+        size = f"{zipped.stat().st_size / 1_000_000:.2f} MB" if zipped else "—"
         status = json.loads(starts[0][0].response_body or b"{}").get("statusCode", "—")
         rows.append((function, size, f"{init:.1f} ms", f"{first:.1f} ms", f"{rss:.1f} MB", status))
         raw[function] = {
@@ -213,6 +216,11 @@ def main() -> None:
             "first_response_ms": [round((s.response or 0) * 1000, 2) for s, _ in starts],
             "peak_rss_kib": [r for _, r in starts],
         }
+
+    zips_dir = args.zips_dir or args.functions_dir
+    for unmeasured in sorted(zips_dir.glob("qhealth-*/bootstrap.zip")):
+        if unmeasured.parent.name.removeprefix("qhealth-") not in FIRST_EVENT:
+            print(f"not measured: {unmeasured.parent.name} has no sample event in FIRST_EVENT")
 
     print(f"\n| function | zip | init (median of {args.runs}) | first response | peak RSS | first status |")
     print("|---|---:|---:|---:|---:|---:|")

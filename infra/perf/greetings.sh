@@ -19,13 +19,13 @@ DB=${DB:-qhealth_perf_greetings}
 DAY=${DAY:-2027-03-15}
 export DATABASE_URL="mysql://root@127.0.0.1:3306/$DB"
 export RUST_LOG=${RUST_LOG:-warn}
-BIN=target/release/qhealth-local
+BIN=target/perf/qhealth-local
 mysql=(mysql -h127.0.0.1 -uroot)
 TIMES=$(mktemp)
 trap 'stop_started; rm -f "$TIMES"' EXIT
 
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
-cargo build --release -p qhealth-local --quiet
+cargo build --profile perf -p qhealth-local --quiet
 
 "${mysql[@]}" -e "DROP DATABASE IF EXISTS $DB"
 "$BIN" migrate >/dev/null

@@ -12,10 +12,10 @@ DURATION=${DURATION:-15s}
 DB=qhealth_perf
 export DATABASE_URL="mysql://root@127.0.0.1:3306/$DB"
 export RUST_LOG=${RUST_LOG:-warn}
-BIN=target/release/qhealth-local
+BIN=target/perf/qhealth-local
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release -p qhealth-local --quiet
+cargo build --profile perf -p qhealth-local --quiet
 
 mysql -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS $DB"
 "$BIN" migrate >/dev/null
@@ -84,4 +84,4 @@ grep -E 'Requests/sec' /tmp/qhealth-perf-logins.txt | sed 's/^/  (logins) /'
 
 sleep 3
 echo; echo "== one password hash"
-cargo run --release --quiet -p qhealth --example hash_timing
+cargo run --profile perf --quiet -p qhealth --example hash_timing

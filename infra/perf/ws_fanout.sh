@@ -15,10 +15,10 @@ PORT=${PORT:-18182}
 DB=${WS_PERF_DATABASE:-qhealth_ws_perf}
 export DATABASE_URL="mysql://root@127.0.0.1:3306/$DB"
 export RUST_LOG=${RUST_LOG:-warn}
-RELEASE="${CARGO_TARGET_DIR:-target}/release"
+RELEASE="${CARGO_TARGET_DIR:-target}/perf"
 
 ensure_system_mariadb >/dev/null
-cargo build --release --quiet -p qhealth-local --bin qhealth-local --example ws_fanout
+cargo build --profile perf --quiet -p qhealth-local --bin qhealth-local --example ws_fanout
 sql "$DATABASE_URL" "DROP DATABASE IF EXISTS \`$DB\`"
 "$RELEASE/qhealth-local" migrate >/dev/null
 "$RELEASE/qhealth-local" create-superuser --email root@perf.test --password 'Perf#Secret1' >/dev/null
