@@ -7,7 +7,7 @@ use crate::error::ApiError;
 
 /// A user's role, from the strongest: a superuser who is also staff is a superuser, an admin
 /// who also has a doctor's row acts as an admin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Superuser,

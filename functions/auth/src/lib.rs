@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use qhealth::AppState;
+use qhealth::access::Role;
 use qhealth::auth::{
     Caller, Claims, NOT_SIGNED_IN, TokenPair, TokenType, revoke_all_sessions, revoke_family,
     rotate_session, spend_action_token, start_session, throttle,
@@ -124,19 +125,6 @@ struct NewPasswordBody {
 struct SocketToken {
     /// Valid 10 seconds, for one connection: `?token=<token>`.
     token: String,
-}
-
-/// A role, as `GET /auth/qhealth_role` names it.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)] // documentation only: `RoleSummary::role` is `Role::as_str`
-enum CallerRole {
-    Superuser,
-    Admin,
-    Doctor,
-    Operator,
-    Pharmacist,
-    Patient,
 }
 
 const BAD_CREDENTIALS: &str = "No active account found with the given credentials.";
@@ -524,8 +512,7 @@ struct RoleSummary {
     is_user: bool,
     /// The caller's role: a superuser who is also an admin is a superuser, an admin who also
     /// has a staff role acts as an admin.
-    #[schema(value_type = CallerRole)]
-    role: &'static str,
+    role: Role,
     /// The id of the caller's staff role (`/roles/{id}`); `null` for someone without one.
     #[schema(required = true)]
     role_id: Option<u64>,
@@ -563,7 +550,7 @@ async fn qhealth_role(
         is_superuser: row.is_superuser,
         is_staff: row.is_staff,
         is_user: row.is_active,
-        role: caller.role.as_str(),
+        role: caller.role,
         role_id: row.role_id,
         specialty: row.specialty,
         name: row.name,

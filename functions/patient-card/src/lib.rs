@@ -52,15 +52,7 @@ struct EntryRow {
     "id": 12, "diagnosis": "Seasonal allergic rhinitis",
     "description": "Sneezing and itchy eyes every spring for three years.",
     "planning": "Antihistamine daily from March to June; follow-up in one year.",
-    "user": {
-        "id": 7, "email": "eva@example.com", "is_active": true, "is_staff": false,
-        "is_superuser": false, "last_login": "2026-01-02T10:00:00Z",
-        "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z",
-        "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
-                    "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
-                    "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
-                    "country": "Sweden", "gender": "Female",
-                    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z"}},
+    "user": qhealth::users::example_patient(),
     "created_at": "2026-11-02T09:30:00Z", "updated_at": "2026-11-02T09:30:00Z"
 }))]
 struct Entry {

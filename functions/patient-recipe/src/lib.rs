@@ -50,15 +50,7 @@ struct PrescriptionRow {
 #[schema(example = json!({
     "id": 5, "recipe": "Cetirizine 10 mg",
     "description": "One tablet daily from March to June. 100 tablets, one renewal.",
-    "user": {
-        "id": 7, "email": "eva@example.com", "is_active": true, "is_staff": false,
-        "is_superuser": false, "last_login": "2026-01-02T10:00:00Z",
-        "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z",
-        "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
-                    "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
-                    "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
-                    "country": "Sweden", "gender": "Female",
-                    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z"}},
+    "user": qhealth::users::example_patient(),
     "created_at": "2026-11-02T09:45:00Z", "updated_at": "2026-11-02T09:45:00Z"
 }))]
 struct Prescription {

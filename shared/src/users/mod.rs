@@ -77,18 +77,25 @@ pub struct UserRow {
     pub profile_updated_at: DateTime<Utc>,
 }
 
+/// Eva Lind, the patient of the API document's examples, as staff and she herself see her: the
+/// example of `User`, and the patient of every example booking, visit, journal entry and
+/// prescription, so that the document shows one person throughout.
+pub fn example_patient() -> serde_json::Value {
+    serde_json::json!({
+        "id": 7, "email": "eva@example.com", "pending_email": null, "is_active": true,
+        "is_staff": false, "is_superuser": false, "last_login": "2026-01-02T10:00:00Z",
+        "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z",
+        "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
+                    "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
+                    "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
+                    "country": "Sweden", "gender": "Female", "created_at": "2025-12-01T08:00:00Z",
+                    "updated_at": "2026-01-02T10:00:00Z"}
+    })
+}
+
 /// A user as the API shows them (API.md, "Objects"); the password is never shown.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(example = json!({
-    "id": 7, "email": "eva@example.com", "pending_email": null, "is_active": true,
-    "is_staff": false, "is_superuser": false, "last_login": "2026-01-02T10:00:00Z",
-    "created_at": "2025-12-01T08:00:00Z", "updated_at": "2026-01-02T10:00:00Z",
-    "profile": {"id": 7, "name": "Eva", "surname": "Lind", "phone_number": "+46701234567",
-                "date_of_birth": "1985-09-22", "age": 41, "height": 170, "weight": 60,
-                "street": "Storgatan", "house": "12B", "city": "Malmö", "region": "Skåne",
-                "country": "Sweden", "gender": "Female", "created_at": "2025-12-01T08:00:00Z",
-                "updated_at": "2026-01-02T10:00:00Z"}
-}))]
+#[schema(example = example_patient)]
 pub struct User {
     pub id: u64,
     pub email: String,
