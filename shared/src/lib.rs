@@ -7,6 +7,7 @@
 //! - [`auth`]: passwords, tokens, sessions, login throttling and the signed-in [`auth::Caller`];
 //! - [`access`]: the role model and the permission table;
 //! - [`page`]: pagination, cached totals and filter parsing;
+//! - [`lists`]: pages and totals whose cost is bounded by the page, not by the table;
 //! - [`users`]: the User/Profile read model;
 //! - [`records`]: what journal entries and prescriptions share: text limits and their lists;
 //! - [`validate`]: reading JSON bodies field by field, and the profile rules;
@@ -25,6 +26,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod lambda;
+pub mod lists;
 pub mod mail;
 pub mod openapi;
 pub mod page;

@@ -97,8 +97,9 @@ pub struct CountCache {
     entries: Mutex<Totals>,
 }
 
-/// (collection, filter) → (collection version, total).
-type Totals = HashMap<(&'static str, String), (u64, u64)>;
+/// (collection, filter) → (collection version, the numbers counted at that version: a total,
+/// or the statistics a filtered list's plan is chosen by).
+type Totals = HashMap<(&'static str, String), (u64, Vec<u64>)>;
 
 /// Beyond this many distinct filters the cache starts afresh rather than grow without bound.
 const MAX_CACHED_TOTALS: usize = 10_000;
@@ -125,19 +126,37 @@ impl CountCache {
         // between is counted under the older version, and the next request, seeing the newer
         // one, counts again.
         let version = first.collection_version;
+        let counted = self
+            .remember(collection, filter, version, || async { Ok(vec![count().await?]) })
+            .await?;
+        Ok(counted.first().copied().unwrap_or(0))
+    }
+
+    /// The numbers `count` computes for `filter` of `collection`, counted again only when the
+    /// collection's `version` is not the one they were counted at.
+    pub async fn remember<F>(
+        &self,
+        collection: &'static str,
+        filter: String,
+        version: u64,
+        count: impl FnOnce() -> F,
+    ) -> Result<Vec<u64>, sqlx::Error>
+    where
+        F: Future<Output = Result<Vec<u64>, sqlx::Error>>,
+    {
         let key = (collection, filter);
-        if let Some((cached_version, total)) = self.lock().get(&key)
+        if let Some((cached_version, counted)) = self.lock().get(&key)
             && *cached_version == version
         {
-            return Ok(*total);
+            return Ok(counted.clone());
         }
-        let total = count().await?;
+        let counted = count().await?;
         let mut entries = self.lock();
         if entries.len() >= MAX_CACHED_TOTALS {
             entries.clear();
         }
-        entries.insert(key, (version, total));
-        Ok(total)
+        entries.insert(key, (version, counted.clone()));
+        Ok(counted)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Totals> {
@@ -178,6 +197,23 @@ impl<'r, T: FromRow<'r, MySqlRow>> FromRow<'r, MySqlRow> for Versioned<T> {
     fn from_row(row: &'r MySqlRow) -> Result<Self, sqlx::Error> {
         Ok(Self { row: T::from_row(row)?, collection_version: row.try_get("collection_version")? })
     }
+}
+
+/// The summed version of `collections` now, for a list that must choose its plan before it reads
+/// its page (see [`crate::lists`]).
+pub async fn read_version(
+    db: &mut MySqlConnection,
+    collections: &[&'static str],
+) -> Result<u64, sqlx::Error> {
+    let mut query = sqlx::QueryBuilder::<sqlx::MySql>::new(
+        "SELECT CAST(COALESCE(SUM(version), 0) AS UNSIGNED) FROM collection_versions WHERE name IN (",
+    );
+    let mut names = query.separated(", ");
+    for collection in collections {
+        names.push_bind(*collection);
+    }
+    query.push(")");
+    query.build_query_scalar::<u64>().fetch_one(db).await
 }
 
 /// Records, in the caller's transaction, that `collection` changed in a way that can alter a

@@ -1,0 +1,454 @@
+//! One page of a big list, read the way the module documentation describes: the list says what
+//! its table, slices, scope and filters are ([`Table`], [`ListQuery`]) and how its answer is
+//! joined ([`PageSql`]); [`ListQuery::read`] chooses the plan, reads the page's ids and then the
+//! rows they name, and works out the total.
+
+use sqlx::mysql::MySqlRow;
+use sqlx::{FromRow, MySql, MySqlConnection, QueryBuilder};
+
+use super::keys::KeyFilter;
+use super::{CountedList, Direction, Plan, Start, expected_rows, push_limit, share};
+use crate::error::ApiError;
+use crate::page::{CountCache, PageRequest, Versioned, read_version};
+
+/// A big table that lists are read from.
+#[derive(Debug)]
+pub struct Table {
+    /// `<name> <alias>`, as the list statements name it: `doctor_visits v`.
+    pub from: &'static str,
+    /// Its id column: `v.id`.
+    pub id: &'static str,
+    /// All its rows, as `list_blocks` counts them.
+    pub all: CountedList,
+    /// The collections its lists' totals depend on (see [`crate::page::bump_version`]): the
+    /// table's own, and those its filters read (users, for the patients' names). The first one
+    /// names the cached totals.
+    pub collections: &'static [&'static str],
+}
+
+/// How a [`KeyFilter`], or a caller's scope, reaches a table's rows: the row's column that
+/// names the key, the table's index on it (in id order within a key), and the
+/// `list_key_counts` list that counts the table's rows per key (`None` when the key is the row
+/// itself, as for the users list, whose keys are its own ids), and those that count each
+/// slice's rows per key.
+#[derive(Debug)]
+pub struct KeyColumn {
+    pub column: &'static str,
+    pub index: &'static str,
+    pub counts: Option<&'static str>,
+    /// (slice, its `list_key_counts` list): `doctor_visits:booked` → `doctor_visits:booked:doctor`.
+    pub slice_counts: &'static [(CountedList, &'static str)],
+}
+
+impl KeyColumn {
+    /// The `list_key_counts` list that counts the rows of `slice` (or of the whole table) per
+    /// key, if the schema keeps one.
+    fn counts_in(&self, slice: Option<Slice>) -> Option<&'static str> {
+        match slice {
+            None => self.counts,
+            Some(slice) => self
+                .slice_counts
+                .iter()
+                .find(|(counted, _)| *counted == slice.counted)
+                .map(|(_, list)| *list),
+        }
+    }
+}
+
+/// An exact filter that selects a slice the schema counts on its own (the booked visits, the
+/// patients among the users), and the index that holds the slice in id order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slice {
+    pub counted: CountedList,
+    pub index: &'static str,
+    pub condition: SliceCondition,
+}
+
+/// The condition that selects a [`Slice`]'s rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SliceCondition {
+    /// `<column> = ?`, bound.
+    Text(&'static str, &'static str),
+    /// `<column> = ?`, bound.
+    Flag(&'static str, bool),
+    /// A fixed condition (no user values).
+    Sql(&'static str),
+}
+
+impl SliceCondition {
+    fn push(self, query: &mut QueryBuilder<MySql>) {
+        query.push(" AND ");
+        match self {
+            Self::Text(column, value) => query.push(column).push(" = ").push_bind(value),
+            Self::Flag(column, value) => query.push(column).push(" = ").push_bind(value),
+            Self::Sql(condition) => query.push(condition),
+        };
+    }
+}
+
+/// Only the rows of one key (a patient's own list).
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    pub key: &'static KeyColumn,
+    pub id: u64,
+}
+
+/// The statement that turns a page's ids into the answer's rows: `select` up to the opening
+/// parenthesis of the ids, `joins` from the closing one, both from fixed text.
+#[derive(Debug)]
+pub struct PageSql {
+    /// `SELECT <columns> FROM (`
+    pub select: &'static str,
+    /// `) page STRAIGHT_JOIN <table> ON <id> = page.id JOIN ...`
+    pub joins: &'static str,
+}
+
+/// One request for a page of a big list.
+#[derive(Debug)]
+pub struct ListQuery {
+    pub table: &'static Table,
+    pub slice: Option<Slice>,
+    pub scope: Option<Scope>,
+    pub filters: Vec<(KeyFilter, &'static KeyColumn)>,
+    pub direction: Direction,
+    /// Identifies the rows the list holds (not their order), for the cached totals.
+    pub cache_key: String,
+}
+
+/// What a filtered list's plan and total are worked out from: the rows of the table and of its
+/// slice, and how many rows each filter's keys have, in the slice where the schema counts them
+/// per slice (`in_slice`), else in the whole table.
+struct Statistics {
+    table_rows: u64,
+    slice_rows: u64,
+    matched: Vec<(u64, bool)>,
+}
+
+impl Statistics {
+    fn into_numbers(self) -> Vec<u64> {
+        let mut numbers = vec![self.table_rows, self.slice_rows];
+        numbers
+            .extend(self.matched.iter().flat_map(|&(rows, in_slice)| [rows, u64::from(in_slice)]));
+        numbers
+    }
+
+    fn from_numbers(numbers: &[u64]) -> Self {
+        Self {
+            table_rows: numbers.first().copied().unwrap_or(0),
+            slice_rows: numbers.get(1).copied().unwrap_or(0),
+            matched: numbers
+                .get(2..)
+                .unwrap_or_default()
+                .chunks(2)
+                .map(|pair| (pair[0], pair.get(1).is_some_and(|&flag| flag == 1)))
+                .collect(),
+        }
+    }
+
+    /// The filter with the fewest matched rows, which drives a [`Plan::ByKey`] read.
+    fn driver(&self) -> usize {
+        (0..self.matched.len()).min_by_key(|&i| self.matched[i].0).unwrap_or(0)
+    }
+
+    fn nothing_matches(&self) -> bool {
+        self.matched.iter().any(|&(rows, _)| rows == 0)
+    }
+
+    /// The rows expected to pass every filter, as if the filters were independent.
+    fn expected_rows(&self) -> u64 {
+        let shares: Vec<f64> = self
+            .matched
+            .iter()
+            .map(|&(rows, in_slice)| {
+                share(rows, if in_slice { self.slice_rows } else { self.table_rows })
+            })
+            .collect();
+        expected_rows(self.slice_rows, &shares)
+    }
+}
+
+/// How the page's ids are read.
+enum Ids {
+    /// Through a counted list's blocks: no filter but the slice.
+    Counted(Start),
+    /// Through the scope's index.
+    Scoped,
+    /// Walking the table (or its slice) in id order, checking every filter.
+    InOrder,
+    /// Through the index of filter `driver`'s key column.
+    ByKey { driver: usize },
+}
+
+impl ListQuery {
+    /// The page's rows (as [`PageSql`] reads them) and the list's total. 404 "Invalid page."
+    /// for a page past the last.
+    pub async fn read<R>(
+        &self,
+        db: &mut MySqlConnection,
+        counts: &CountCache,
+        request: PageRequest,
+        page_sql: &PageSql,
+    ) -> Result<(Vec<R>, u64), ApiError>
+    where
+        R: for<'r> FromRow<'r, MySqlRow> + Send + Unpin,
+    {
+        if self.scope.is_none() && !self.filters.is_empty() {
+            return self.read_filtered(db, counts, request, page_sql).await;
+        }
+        let ids = match self.scope {
+            Some(_) => Ids::Scoped,
+            None => {
+                let counted = self.counted();
+                match counted.start_of(db, self.direction, request.offset()).await? {
+                    Some(start) => Ids::Counted(start),
+                    None => return Err(ApiError::InvalidPage),
+                }
+            }
+        };
+        let rows: Vec<Versioned<R>> = self.fetch(db, request, page_sql, &ids).await?;
+        let total = counts
+            .total_for_page(self.cache_name(), self.cache_key.clone(), request, &rows, || {
+                self.count_unfiltered(db)
+            })
+            .await?;
+        Ok((rows.into_iter().map(|versioned| versioned.row).collect(), total))
+    }
+
+    /// A list with text filters: their statistics first (cached against the versions of the
+    /// collections they read), then the plan, the page, and the total.
+    async fn read_filtered<R>(
+        &self,
+        db: &mut MySqlConnection,
+        counts: &CountCache,
+        request: PageRequest,
+        page_sql: &PageSql,
+    ) -> Result<(Vec<R>, u64), ApiError>
+    where
+        R: for<'r> FromRow<'r, MySqlRow> + Send + Unpin,
+    {
+        let version = read_version(db, self.table.collections).await?;
+        let statistics = self.statistics(db, counts, version).await?;
+        if statistics.nothing_matches() {
+            // One filter matches nothing: neither a page nor a count needs the big table.
+            return if request.page == 1 {
+                Ok((Vec::new(), 0))
+            } else {
+                Err(ApiError::InvalidPage)
+            };
+        }
+        let driver = statistics.driver();
+        let ids = match Plan::choose(request, statistics.slice_rows, statistics.expected_rows()) {
+            Plan::InOrder => Ids::InOrder,
+            Plan::ByKey => Ids::ByKey { driver },
+        };
+        let rows: Vec<Versioned<R>> = self.fetch(db, request, page_sql, &ids).await?;
+        if rows.is_empty() && request.page > 1 {
+            return Err(ApiError::InvalidPage);
+        }
+        // The one filter's matched rows are the total when they were counted in the slice read.
+        let total = if let [(rows, in_slice)] = statistics.matched[..]
+            && (in_slice || self.slice.is_none())
+        {
+            rows
+        } else {
+            let key = self.cache_key.clone();
+            let counted = counts
+                .remember(self.cache_name(), key, version, || async {
+                    Ok(vec![self.count_by_key(db, driver).await?])
+                })
+                .await?;
+            counted.first().copied().unwrap_or(0)
+        };
+        Ok((rows.into_iter().map(|versioned| versioned.row).collect(), total))
+    }
+
+    fn cache_name(&self) -> &'static str {
+        self.table.collections.first().copied().unwrap_or(self.table.all.0)
+    }
+
+    /// The counted list the page is read from: the slice, or the whole table.
+    fn counted(&self) -> CountedList {
+        self.slice.map_or(self.table.all, |slice| slice.counted)
+    }
+
+    async fn statistics(
+        &self,
+        db: &mut MySqlConnection,
+        counts: &CountCache,
+        version: u64,
+    ) -> Result<Statistics, sqlx::Error> {
+        let key = format!("{}#statistics", self.cache_key);
+        let numbers = counts
+            .remember(self.cache_name(), key, version, || async {
+                let table_rows = self.table.all.total(db).await?;
+                let slice_rows = match self.slice {
+                    Some(slice) => slice.counted.total(db).await?,
+                    None => table_rows,
+                };
+                let mut matched = Vec::with_capacity(self.filters.len());
+                for (filter, key) in &self.filters {
+                    matched.push(match (key.counts_in(self.slice), key.counts) {
+                        (Some(list), _) => {
+                            (filter.matched_rows(db, list).await?, self.slice.is_some())
+                        }
+                        (None, Some(list)) => (filter.matched_rows(db, list).await?, false),
+                        (None, None) => (self.count_keys(db, filter).await?, false),
+                    });
+                }
+                Ok(Statistics { table_rows, slice_rows, matched }.into_numbers())
+            })
+            .await?;
+        Ok(Statistics::from_numbers(&numbers))
+    }
+
+    /// The page's rows: the page statement around the ids the plan reads.
+    async fn fetch<R>(
+        &self,
+        db: &mut MySqlConnection,
+        request: PageRequest,
+        page_sql: &PageSql,
+        ids: &Ids,
+    ) -> Result<Vec<Versioned<R>>, sqlx::Error>
+    where
+        R: for<'r> FromRow<'r, MySqlRow> + Send + Unpin,
+    {
+        let mut query = QueryBuilder::new(page_sql.select);
+        self.push_ids(&mut query, request, ids);
+        query.push(page_sql.joins);
+        query.push(" ORDER BY ").push(self.table.id).push(" ").push(self.direction.sql());
+        query.build_query_as().fetch_all(db).await
+    }
+
+    /// `SELECT <id> FROM ... ORDER BY <id> LIMIT ? OFFSET ?`: the page's ids.
+    fn push_ids(&self, query: &mut QueryBuilder<MySql>, request: PageRequest, ids: &Ids) {
+        query.push("SELECT ").push(self.table.id);
+        let skip = match ids {
+            Ids::Counted(start) => {
+                self.push_from_index(
+                    query,
+                    Some(self.slice.map_or("PRIMARY", |slice| slice.index)),
+                );
+                query.push(" WHERE TRUE");
+                self.push_slice(query);
+                start.push_id_bound(query, self.table.id, self.direction);
+                start.skip
+            }
+            Ids::Scoped => {
+                self.push_scoped_where(query);
+                self.push_filters(query, None);
+                request.offset()
+            }
+            Ids::InOrder => {
+                self.push_from_index(
+                    query,
+                    Some(self.slice.map_or("PRIMARY", |slice| slice.index)),
+                );
+                query.push(" WHERE TRUE");
+                self.push_slice(query);
+                self.push_filters(query, None);
+                request.offset()
+            }
+            Ids::ByKey { driver } => {
+                self.push_by_key_from(query, *driver);
+                request.offset()
+            }
+        };
+        query.push(" ORDER BY ").push(self.table.id).push(" ").push(self.direction.sql());
+        push_limit(query, request.limit(), skip);
+    }
+
+    /// ` FROM <table> [FORCE INDEX (<index>)]`
+    fn push_from_index(&self, query: &mut QueryBuilder<MySql>, index: Option<&str>) {
+        query.push(" FROM ").push(self.table.from);
+        if let Some(index) = index {
+            query.push(" FORCE INDEX (").push(index).push(")");
+        }
+    }
+
+    fn push_slice(&self, query: &mut QueryBuilder<MySql>) {
+        if let Some(slice) = self.slice {
+            slice.condition.push(query);
+        }
+    }
+
+    /// The filters' conditions, but for the one that drives the read (if any).
+    fn push_filters(&self, query: &mut QueryBuilder<MySql>, driver: Option<usize>) {
+        for (i, (filter, key)) in self.filters.iter().enumerate() {
+            if Some(i) != driver {
+                filter.push_condition(query, key.column);
+            }
+        }
+    }
+
+    /// ` FROM <table> FORCE INDEX (<scope index>) WHERE <scope column> = ? [AND <slice>]`
+    fn push_scoped_where(&self, query: &mut QueryBuilder<MySql>) {
+        let Some(scope) = self.scope else { return };
+        self.push_from_index(query, Some(scope.key.index));
+        query.push(" WHERE ").push(scope.key.column).push(" = ").push_bind(scope.id);
+        self.push_slice(query);
+    }
+
+    /// ` FROM (<driver's keys>) m STRAIGHT_JOIN <table> ... WHERE TRUE [AND <slice>] [AND
+    /// <the other filters>]`
+    fn push_by_key_from(&self, query: &mut QueryBuilder<MySql>, driver: usize) {
+        let (filter, key) = &self.filters[driver];
+        filter.push_keys_from(query, self.table.from, key.index, key.column);
+        query.push(" WHERE TRUE");
+        self.push_slice(query);
+        self.push_filters(query, Some(driver));
+    }
+
+    /// The total of a list without text filters: its counted list, or the scope's count.
+    async fn count_unfiltered(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
+        let Some(scope) = self.scope else {
+            return self.counted().total(db).await;
+        };
+        if let (true, Some(list)) = (self.filters.is_empty(), scope.key.counts_in(self.slice)) {
+            let count = sqlx::query_scalar!(
+                r#"SELECT CAST(row_count AS UNSIGNED) AS "count!: u64" FROM list_key_counts
+                   WHERE list = ? AND key_id = ?"#,
+                list,
+                scope.id
+            )
+            .fetch_optional(&mut *db)
+            .await?;
+            return Ok(count.unwrap_or(0));
+        }
+        let mut query = QueryBuilder::new("SELECT COUNT(*)");
+        self.push_scoped_where(&mut query);
+        self.push_filters(&mut query, None);
+        count(&mut query, db).await
+    }
+
+    /// The total of a list with several filters (or a filter and a slice): its rows counted
+    /// through the index of the filter that matches fewest.
+    async fn count_by_key(
+        &self,
+        db: &mut MySqlConnection,
+        driver: usize,
+    ) -> Result<u64, sqlx::Error> {
+        let mut query = QueryBuilder::new("SELECT COUNT(*)");
+        self.push_by_key_from(&mut query, driver);
+        count(&mut query, db).await
+    }
+
+    /// How many keys a filter matches, for a table whose keys are its own rows.
+    async fn count_keys(
+        &self,
+        db: &mut MySqlConnection,
+        filter: &KeyFilter,
+    ) -> Result<u64, sqlx::Error> {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM (");
+        filter.push_keys(&mut query);
+        query.push(") m");
+        count(&mut query, db).await
+    }
+}
+
+async fn count(
+    query: &mut QueryBuilder<MySql>,
+    db: &mut MySqlConnection,
+) -> Result<u64, sqlx::Error> {
+    let total: i64 = query.build_query_scalar().fetch_one(db).await?;
+    Ok(u64::try_from(total).unwrap_or(0))
+}
