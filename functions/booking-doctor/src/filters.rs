@@ -1,24 +1,80 @@
-//! The filters of the visit list (API.md, "Doctor visits"), as one statement each for the page
-//! and the total.
+//! The filters of the visit list (API.md, "Doctor visits"), as a [`ListQuery`] on the visits:
+//! the booked or the cancelled ones are slices the schema counts on their own, a patient's own
+//! list is read through the visits' index on the patient, and the doctor and patient filters
+//! are answered from the doctors and patients they match (see [`qhealth::lists`]).
 //!
 //! The page reads the doctor's sub-object from its own joins and the versions of both
 //! collections it depends on: visits, and users (the name filters look at profiles).
 
 use qhealth::collection_version;
-use qhealth::error::FieldErrors;
+use qhealth::error::{ApiError, FieldErrors};
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, filters, sql};
-use sqlx::{MySql, MySqlConnection, QueryBuilder};
+use qhealth::lists::keys::{DoctorText, KeyFilter, ProfileField, ProfileText};
+use qhealth::lists::{
+    CountedList, Direction, KeyColumn, ListQuery, PageSql, Scope, Slice, SliceCondition, Table,
+};
+use qhealth::page::{CountCache, PageRequest, filters};
+use sqlx::MySqlConnection;
 
-use crate::visit::{BOOKED, CANCELLED, VisitRow, visit_columns, visit_tables};
+use crate::visit::{BOOKED, CANCELLED, VisitRow, visit_columns, visit_joins};
+
+static VISITS: Table = Table {
+    from: "doctor_visits v",
+    id: "v.id",
+    all: CountedList("doctor_visits"),
+    collections: &["booking_doctor", "users"],
+};
+
+const BOOKED_VISITS: CountedList = CountedList("doctor_visits:booked");
+const CANCELLED_VISITS: CountedList = CountedList("doctor_visits:cancelled");
+
+static PATIENT: KeyColumn = KeyColumn {
+    column: "v.user_id",
+    index: "doctor_visits_patient",
+    counts: Some("doctor_visits:patient"),
+    slice_counts: &[
+        (BOOKED_VISITS, "doctor_visits:booked:patient"),
+        (CANCELLED_VISITS, "doctor_visits:cancelled:patient"),
+    ],
+};
+
+static DOCTOR: KeyColumn = KeyColumn {
+    column: "v.doctor_id",
+    index: "doctor_visits_doctor",
+    counts: Some("doctor_visits:doctor"),
+    slice_counts: &[
+        (BOOKED_VISITS, "doctor_visits:booked:doctor"),
+        (CANCELLED_VISITS, "doctor_visits:cancelled:doctor"),
+    ],
+};
+
+/// The visits of one status: `doctor_visits:booked` or `doctor_visits:cancelled`.
+fn status_slice(status: &'static str) -> Slice {
+    let counted = if status == BOOKED { BOOKED_VISITS } else { CANCELLED_VISITS };
+    Slice {
+        counted,
+        index: "doctor_visits_status",
+        condition: SliceCondition::Text("v.status", status),
+    }
+}
+
+/// Visits with their patients and doctors, for the ids of a page.
+static PAGE: PageSql = PageSql {
+    select: concat!(
+        "SELECT ",
+        visit_columns!(),
+        ", ",
+        collection_version!("booking_doctor", "users"),
+        " FROM ("
+    ),
+    joins: concat!(") page STRAIGHT_JOIN doctor_visits v ON v.id = page.id ", visit_joins!()),
+};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct VisitFilter {
     /// Only this patient's visits (a patient's own list).
     patient_id: Option<u64>,
-    specialty: Option<String>,
-    doctor_name: Option<String>,
-    doctor_surname: Option<String>,
+    doctor: DoctorText,
     patient_name: Option<String>,
     patient_surname: Option<String>,
     status: Option<&'static str>,
@@ -33,9 +89,11 @@ impl VisitFilter {
     ) -> Self {
         Self {
             patient_id,
-            specialty: filters::text(query, "specialty"),
-            doctor_name: filters::text(query, "doctor_name"),
-            doctor_surname: filters::text(query, "doctor_surname"),
+            doctor: DoctorText {
+                specialty: filters::text(query, "specialty"),
+                name: filters::text(query, "doctor_name"),
+                surname: filters::text(query, "doctor_surname"),
+            },
             patient_name: filters::text(query, "patient_name"),
             patient_surname: filters::text(query, "patient_surname"),
             status: filters::one_of(query, "status", &[BOOKED, CANCELLED], errors),
@@ -44,80 +102,40 @@ impl VisitFilter {
     }
 
     /// Identifies the filter for cached totals (the order does not change a total).
-    pub fn cache_key(&self) -> String {
+    fn cache_key(&self) -> String {
         format!("{:?}", Self { newest_first: false, ..self.clone() })
     }
 
-    fn filters_doctor(&self) -> bool {
-        self.specialty.is_some() || self.doctor_name.is_some() || self.doctor_surname.is_some()
-    }
-
-    fn filters_patient(&self) -> bool {
-        self.patient_name.is_some() || self.patient_surname.is_some()
-    }
-
-    /// For the total: the patient's profile `p`, joined only when a patient filter needs it
-    /// (the page joins it anyway, for the patient it shows).
-    fn push_patient_join(&self, query: &mut QueryBuilder<MySql>) {
-        if self.filters_patient() {
-            query.push(" JOIN profiles p ON p.user_id = v.user_id");
+    fn list_query(&self) -> ListQuery {
+        let patient = ProfileText::new([
+            (ProfileField::Name, self.patient_name.clone()),
+            (ProfileField::Surname, self.patient_surname.clone()),
+        ]);
+        let mut key_filters = Vec::new();
+        if !self.doctor.is_empty() {
+            key_filters.push((KeyFilter::Doctors(self.doctor.clone()), &DOCTOR));
+        }
+        if !patient.is_empty() {
+            key_filters.push((KeyFilter::Profiles(patient), &PATIENT));
+        }
+        ListQuery {
+            table: &VISITS,
+            slice: self.status.map(status_slice),
+            scope: self.patient_id.map(|id| Scope { key: &PATIENT, id }),
+            filters: key_filters,
+            direction: Direction::newest_first(self.newest_first),
+            cache_key: self.cache_key(),
         }
     }
 
-    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
-        query.push(" WHERE TRUE");
-        if let Some(patient_id) = self.patient_id {
-            query.push(" AND v.user_id = ").push_bind(patient_id);
-        }
-        if let Some(status) = self.status {
-            query.push(" AND v.status = ").push_bind(status);
-        }
-        sql::push_contains(
-            query,
-            &[
-                ("dr.specialty", &self.specialty),
-                ("dp.name", &self.doctor_name),
-                ("dp.surname", &self.doctor_surname),
-                ("p.name", &self.patient_name),
-                ("p.surname", &self.patient_surname),
-            ],
-        );
-    }
-
-    /// The total; the doctor's and the patient's tables are joined only when a filter reads
-    /// them (every visit has both, with profiles, so they never change a total otherwise).
-    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM doctor_visits v");
-        if self.filters_doctor() {
-            query.push(
-                " JOIN profiles dp ON dp.user_id = v.doctor_id \
-                 LEFT JOIN roles dr ON dr.user_id = v.doctor_id",
-            );
-        }
-        self.push_patient_join(&mut query);
-        self.push_conditions(&mut query);
-        sql::count(&mut query, db).await
-    }
-
-    /// One page of visits with their patients and doctors, each row with the summed version of
-    /// visits and users (for the cached total).
-    pub async fn page(
+    /// One page of visits with their patients and doctors, and the list's total.
+    pub async fn read(
         &self,
         db: &mut MySqlConnection,
+        counts: &CountCache,
         request: PageRequest,
-    ) -> Result<Vec<Versioned<VisitRow>>, sqlx::Error> {
-        let mut query = QueryBuilder::new(concat!(
-            "SELECT ",
-            visit_columns!(),
-            ", ",
-            collection_version!("booking_doctor", "users"),
-            " ",
-            visit_tables!()
-        ));
-        self.push_conditions(&mut query);
-        query.push(if self.newest_first { " ORDER BY v.id DESC" } else { " ORDER BY v.id" });
-        sql::push_page(&mut query, request);
-        query.build_query_as().fetch_all(db).await
+    ) -> Result<(Vec<VisitRow>, u64), ApiError> {
+        self.list_query().read(db, counts, request, &PAGE).await
     }
 }
 
@@ -148,26 +166,13 @@ mod tests {
     }
 
     #[test]
-    fn every_filter_adds_a_bound_condition_and_no_user_text() {
-        let f = filter(
-            "specialty=a'b&doctor_name=c&doctor_surname=d&patient_name=e&patient_surname=f\
-             &status=booked",
-        )
-        .unwrap();
-        let f = VisitFilter { patient_id: Some(7), ..f };
-        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM x");
-        f.push_patient_join(&mut query);
-        f.push_conditions(&mut query);
-        let sql = query.sql().as_str().to_owned();
-        assert!(!sql.contains("a'b"), "user text never enters the SQL: {sql}");
-        assert!(sql.contains("JOIN profiles p "), "{sql}");
-        assert_eq!(sql.matches('?').count(), 7, "{sql}");
-    }
-
-    #[test]
-    fn the_patient_profile_is_joined_only_for_patient_filters() {
-        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM x");
-        filter("specialty=x").unwrap().push_patient_join(&mut query);
-        assert!(!query.sql().as_str().contains("profiles p "));
+    fn filters_become_slices_scopes_and_key_filters() {
+        let all = filter("specialty=card&patient_surname=lind&status=cancelled").unwrap();
+        let query = all.list_query();
+        assert_eq!(query.slice.map(|s| s.counted), Some(CountedList("doctor_visits:cancelled")));
+        assert_eq!(query.filters.len(), 2);
+        let own = VisitFilter { patient_id: Some(7), ..filter("").unwrap() }.list_query();
+        assert_eq!(own.scope.map(|s| s.id), Some(7));
+        assert!(own.filters.is_empty() && own.slice.is_none());
     }
 }

@@ -109,8 +109,8 @@ const ALREADY_BOOKED_WITH_DOCTOR: &str = "This patient already has a booked visi
     params(PageQuery, ListQuery), security(("bearer" = [])), responses(
         (status = 200, body = Page<Visit>),
         (status = 403, response = Forbidden)))]
-// One statement for the page (the visits with their patients and doctors, and the collections'
-// versions); the total comes from the count cache.
+// The page's ids, then one statement for the visits with their patients and doctors; the total
+// comes from the counts the schema keeps (see `qhealth::lists`).
 async fn list_visits(
     State(state): State<AppState>,
     CallerDb { caller, mut db }: CallerDb,
@@ -121,17 +121,9 @@ async fn list_visits(
     let request = PageRequest::from_query(&query, &mut errors);
     let filter = VisitFilter::from_query(&query, scope, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&mut db, request).await?;
-    // The total is counted on the request's connection too, never a second one.
-    let (filter, conn) = (&filter, &mut *db);
-    let total = state
-        .counts
-        .total_for_page("booking_doctor", filter.cache_key(), request, &rows, move || {
-            filter.count(conn)
-        })
-        .await?;
+    let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
     let (viewer, today) = (Viewer::from(&caller), state.today());
-    let data = rows.into_iter().map(|versioned| versioned.row.view(viewer, today)).collect();
+    let data = rows.into_iter().map(|row| row.view(viewer, today)).collect();
     Ok(Json(Page::new(request, total, data)))
 }
 

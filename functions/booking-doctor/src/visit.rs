@@ -23,19 +23,26 @@ macro_rules! visit_columns {
     };
 }
 
-/// The tables behind [`visit_columns!`]: the visit `v`; its patient `u`, `p`, `r` (as
+/// What [`visit_columns!`] joins to the visit `v`: its patient `u`, `p`, `r` (as
 /// [`qhealth::user_tables!`] names them); its doctor's profile `dp` and roles row `dr` (left
 /// joined: the visit stays readable even if the doctor's role were ever removed).
-macro_rules! visit_tables {
+macro_rules! visit_joins {
     () => {
-        "FROM doctor_visits v JOIN users u ON u.id = v.user_id \
+        "JOIN users u ON u.id = v.user_id \
          JOIN profiles p ON p.user_id = v.user_id LEFT JOIN roles r ON r.user_id = v.user_id \
          JOIN profiles dp ON dp.user_id = v.doctor_id \
          LEFT JOIN roles dr ON dr.user_id = v.doctor_id"
     };
 }
 
-pub(crate) use {visit_columns, visit_tables};
+/// The tables behind [`visit_columns!`], from the visit `v` (see [`visit_joins!`]).
+macro_rules! visit_tables {
+    () => {
+        concat!("FROM doctor_visits v ", visit_joins!())
+    };
+}
+
+pub(crate) use {visit_columns, visit_joins};
 
 /// The stored statuses; `is_active` follows `status` in the schema.
 pub const BOOKED: &str = "booked";
