@@ -1,17 +1,52 @@
 //! The filters of the booking list (`diagnostic_service`, `patient_name`, `patient_surname`,
-//! `order`) and a patient's scope, as one statement each for the page and the total.
+//! `order`) and a patient's scope, as a [`ListQuery`] on the bookings: the modality and patient
+//! filters are answered from the modalities and patients they match, a patient's own list
+//! through the bookings' index on the patient (see [`qhealth::lists`]).
 
 use qhealth::collection_version;
-use qhealth::error::FieldErrors;
+use qhealth::error::{ApiError, FieldErrors};
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, filters, sql};
-use sqlx::{MySql, MySqlConnection, QueryBuilder};
+use qhealth::lists::keys::{KeyFilter, ProfileField, ProfileText};
+use qhealth::lists::{CountedList, Direction, KeyColumn, ListQuery, PageSql, Scope, Table};
+use qhealth::page::{CountCache, PageRequest, filters};
+use sqlx::MySqlConnection;
 
 use crate::BookingRow;
 
-/// The booking tables and the patient's profile, which the name filters read.
-const TABLES: &str =
-    concat!(booking_tables!(), " STRAIGHT_JOIN profiles p ON p.user_id = b.user_id");
+/// Its totals follow the modalities (their names) and the users (the patients' names) too.
+static BOOKINGS: Table = Table {
+    from: "diagnostic_bookings b",
+    id: "b.id",
+    all: CountedList("diagnostic_bookings"),
+    collections: &["booking_diagnostic", "users", "diagnostics"],
+};
+
+static PATIENT: KeyColumn = KeyColumn {
+    column: "b.user_id",
+    index: "diagnostic_bookings_patient",
+    counts: Some("diagnostic_bookings:patient"),
+    slice_counts: &[],
+};
+
+static MODALITY: KeyColumn = KeyColumn {
+    column: "b.diagnostic_id",
+    index: "diagnostic_bookings_diagnostic",
+    counts: Some("diagnostic_bookings:modality"),
+    slice_counts: &[],
+};
+
+/// Bookings with their modalities, for the ids of a page.
+static PAGE: PageSql = PageSql {
+    select: concat!(
+        "SELECT ",
+        booking_columns!(),
+        ", ",
+        collection_version!("booking_diagnostic", "users", "diagnostics"),
+        " FROM ("
+    ),
+    joins: ") page STRAIGHT_JOIN diagnostic_bookings b ON b.id = page.id \
+            JOIN diagnostics d ON d.id = b.diagnostic_id",
+};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BookingFilter {
@@ -36,54 +71,43 @@ impl BookingFilter {
     }
 
     /// Identifies the filter for cached totals (the order does not change a total).
-    pub fn cache_key(&self) -> String {
+    fn cache_key(&self) -> String {
         format!(
             "{:?}",
             (self.patient_id, &self.modality, &self.patient_name, &self.patient_surname)
         )
     }
 
-    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
-        query.push(" WHERE TRUE");
-        if let Some(patient_id) = self.patient_id {
-            query.push(" AND b.user_id = ").push_bind(patient_id);
+    fn list_query(&self) -> ListQuery {
+        let mut key_filters = Vec::new();
+        if let Some(modality) = &self.modality {
+            key_filters.push((KeyFilter::Modalities(modality.clone()), &MODALITY));
         }
-        sql::push_contains(
-            query,
-            &[
-                ("d.modality", &self.modality),
-                ("p.name", &self.patient_name),
-                ("p.surname", &self.patient_surname),
-            ],
-        );
+        let patient = ProfileText::new([
+            (ProfileField::Name, self.patient_name.clone()),
+            (ProfileField::Surname, self.patient_surname.clone()),
+        ]);
+        if !patient.is_empty() {
+            key_filters.push((KeyFilter::Profiles(patient), &PATIENT));
+        }
+        ListQuery {
+            table: &BOOKINGS,
+            slice: None,
+            scope: self.patient_id.map(|id| Scope { key: &PATIENT, id }),
+            filters: key_filters,
+            direction: Direction::newest_first(self.newest_first),
+            cache_key: self.cache_key(),
+        }
     }
 
-    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT COUNT(*) ");
-        query.push(TABLES);
-        self.push_conditions(&mut query);
-        sql::count(&mut query, db).await
-    }
-
-    /// One page. Its version sums the collections the filters read: bookings, modalities
-    /// (their names) and users (the patients' names).
-    pub async fn page(
+    /// One page of bookings with their modalities, and the list's total.
+    pub async fn read(
         &self,
         db: &mut MySqlConnection,
+        counts: &CountCache,
         request: PageRequest,
-    ) -> Result<Vec<Versioned<BookingRow>>, sqlx::Error> {
-        let mut query = QueryBuilder::new(concat!(
-            "SELECT ",
-            booking_columns!(),
-            ", ",
-            collection_version!("booking_diagnostic", "users", "diagnostics"),
-            " "
-        ));
-        query.push(TABLES);
-        self.push_conditions(&mut query);
-        query.push(if self.newest_first { " ORDER BY b.id DESC" } else { " ORDER BY b.id" });
-        sql::push_page(&mut query, request);
-        query.build_query_as().fetch_all(db).await
+    ) -> Result<(Vec<BookingRow>, u64), ApiError> {
+        self.list_query().read(db, counts, request, &PAGE).await
     }
 }
 
@@ -118,12 +142,11 @@ mod tests {
     }
 
     #[test]
-    fn every_filter_adds_a_bound_condition_and_no_user_text() {
+    fn modality_and_patient_filters_become_key_filters() {
         let f = filter("diagnostic_service=m'r&patient_name=a&patient_surname=b", Some(3)).unwrap();
-        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM x");
-        f.push_conditions(&mut query);
-        let sql = query.sql().as_str().to_owned();
-        assert!(!sql.contains("m'r"), "{sql}");
-        assert_eq!(sql.matches('?').count(), 4, "{sql}");
+        let query = f.list_query();
+        assert_eq!(query.scope.map(|scope| scope.id), Some(3));
+        assert!(matches!(&query.filters[0].0, KeyFilter::Modalities(text) if text == "m'r"));
+        assert!(matches!(&query.filters[1].0, KeyFilter::Profiles(_)));
     }
 }
