@@ -8,15 +8,17 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use sqlx::mysql::MySqlRow;
-use sqlx::{FromRow, MySql, MySqlConnection, QueryBuilder, Transaction};
+use sqlx::{FromRow, MySql, MySqlConnection, Transaction};
 
 use crate::access::Action;
 use crate::auth::{Caller, CallerDb};
 use crate::db::is_foreign_key_violation;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::QueryParams;
+use crate::lists::keys::{KeyFilter, ProfileField, ProfileText};
+use crate::lists::{Direction, KeyColumn, ListQuery, PageSql, Scope, Table};
 use crate::mail::{self, Notification};
-use crate::page::{Page, PageRequest, Versioned, bump_version, filters, sql};
+use crate::page::{Page, PageRequest, bump_version, filters};
 use crate::realtime::{self, Change, ChangeKind, Stream};
 use crate::state::AppState;
 use crate::users::{self, User, UserRow, Viewer};
@@ -41,8 +43,7 @@ pub trait PatientRecord: for<'r> FromRow<'r, MySqlRow> + Clone + Send + Sync + U
 }
 
 /// One kind of record's table, as its lists and deletions use it. The list statements alias
-/// the record table `r` and its patient's profile `p`; [`RecordFilter`] appends the conditions,
-/// the order and the page.
+/// the record table `r`; [`RecordFilter`] says which of its rows a list holds.
 pub struct RecordTable {
     /// The collection whose version keys the cached totals.
     pub collection: &'static str,
@@ -54,10 +55,15 @@ pub struct RecordTable {
     pub delete: Action,
     /// The text filter on the record's title, named as its column (`diagnosis`, `recipe`).
     pub title: &'static str,
-    /// `SELECT <the row's columns>, <collection_version!> FROM <table> r JOIN profiles p ...`.
-    pub page: &'static str,
-    /// `SELECT COUNT(*) FROM <the same tables>`.
-    pub count: &'static str,
+    /// The table as lists read it (`patient_cards r`).
+    pub table: &'static Table,
+    /// The record's patient (`r.user_id`), its index and its counts.
+    pub patient: &'static KeyColumn,
+    /// The record's title (`r.diagnosis`), its index and its counts (`list_title_counts`).
+    pub title_key: &'static KeyColumn,
+    /// `SELECT <the row's columns>, <collection_version!> FROM (` ... `) page STRAIGHT_JOIN
+    /// <table> r ON r.id = page.id`.
+    pub page: PageSql,
     /// `SELECT <the row's columns> FROM <table> WHERE id = ? FOR UPDATE`: one record, locked.
     pub lock: &'static str,
     /// `DELETE FROM <table> WHERE id = ?`.
@@ -66,7 +72,8 @@ pub struct RecordTable {
 
 impl RecordTable {
     /// One page of the records `caller` may see, filtered and ordered as `query` asks, with
-    /// their patients embedded: two statements (and a count only when the collection changed).
+    /// their patients embedded: the page's ids and rows, then its patients (and the counts only
+    /// when the collection changed; see [`crate::lists`]).
     pub async fn page<R: PatientRecord>(
         &self,
         state: &AppState,
@@ -78,23 +85,15 @@ impl RecordTable {
         let request = PageRequest::from_query(query, &mut errors);
         let filter = RecordFilter::from_query(query, self.title, patient, &mut errors);
         errors.into_result()?;
-        let rows: Vec<Versioned<R>> = filter.page(&mut db, self.page, request).await?;
-        // The total is counted on the request's connection too, never a second one.
-        let (filter, conn) = (&filter, &mut *db);
-        let key = filter.cache_key();
-        let total = state
-            .counts
-            .total_for_page(self.collection, key, request, &rows, move || {
-                filter.count(conn, self.count)
-            })
-            .await?;
-        let ids: Vec<u64> = rows.iter().map(|versioned| versioned.row.patient_id()).collect();
+        let (rows, total): (Vec<R>, u64) =
+            filter.list_query(self).read(&mut db, &state.counts, request, &self.page).await?;
+        let ids: Vec<u64> = rows.iter().map(PatientRecord::patient_id).collect();
         let patients = patient_views(&mut db, state, &caller, &ids).await?;
         let data = rows
             .into_iter()
-            .filter_map(|versioned| {
-                let patient = patients.get(&versioned.row.patient_id())?.clone();
-                Some(versioned.row.view(patient))
+            .filter_map(|row| {
+                let patient = patients.get(&row.patient_id())?.clone();
+                Some(row.view(patient))
             })
             .collect();
         Ok(Page::new(request, total, data))
@@ -242,6 +241,7 @@ pub struct RecordFilter {
 struct Conditions {
     /// Only this patient's records (a patient's own list).
     patient: Option<u64>,
+    /// The title filter's column (`diagnosis`, `recipe`), which names the kind of record.
     title_column: &'static str,
     title: Option<String>,
     patient_name: Option<String>,
@@ -273,45 +273,29 @@ impl RecordFilter {
         format!("{:?}", self.conditions)
     }
 
-    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
+    /// The list of `table`'s records these filters ask for.
+    fn list_query(&self, table: &RecordTable) -> ListQuery {
         let conditions = &self.conditions;
-        query.push(" WHERE TRUE");
-        if let Some(patient) = conditions.patient {
-            query.push(" AND r.user_id = ").push_bind(patient);
+        let mut filters = Vec::new();
+        if let Some(text) = &conditions.title {
+            let list = table.table.all.0;
+            filters.push((KeyFilter::Title { list, text: text.clone() }, table.title_key));
         }
-        let title_column = format!("r.{}", conditions.title_column);
-        sql::push_contains(
-            query,
-            &[
-                (&title_column, &conditions.title),
-                ("p.name", &conditions.patient_name),
-                ("p.surname", &conditions.patient_surname),
-            ],
-        );
-    }
-
-    /// `select` is the kind's page statement up to its `WHERE` (see [`RecordTable::page`]).
-    async fn page<R: PatientRecord>(
-        &self,
-        db: &mut MySqlConnection,
-        select: &'static str,
-        request: PageRequest,
-    ) -> Result<Vec<Versioned<R>>, sqlx::Error> {
-        let mut query = QueryBuilder::new(select);
-        self.push_conditions(&mut query);
-        query.push(if self.newest_first { " ORDER BY r.id DESC" } else { " ORDER BY r.id" });
-        sql::push_page(&mut query, request);
-        query.build_query_as().fetch_all(db).await
-    }
-
-    async fn count(
-        &self,
-        db: &mut MySqlConnection,
-        select: &'static str,
-    ) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new(select);
-        self.push_conditions(&mut query);
-        sql::count(&mut query, db).await
+        let patient = ProfileText::new([
+            (ProfileField::Name, conditions.patient_name.clone()),
+            (ProfileField::Surname, conditions.patient_surname.clone()),
+        ]);
+        if !patient.is_empty() {
+            filters.push((KeyFilter::Profiles(patient), table.patient));
+        }
+        ListQuery {
+            table: table.table,
+            slice: None,
+            scope: conditions.patient.map(|id| Scope { key: table.patient, id }),
+            filters,
+            direction: Direction::newest_first(self.newest_first),
+            cache_key: self.cache_key(),
+        }
     }
 }
 
@@ -326,22 +310,54 @@ mod tests {
         if errors.is_empty() { Ok(filter) } else { Err(errors) }
     }
 
-    fn conditions_sql(filter: &RecordFilter) -> String {
-        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM patient_cards r");
-        filter.push_conditions(&mut query);
-        query.sql().as_str().to_owned()
+    static CARDS: Table = Table {
+        from: "patient_cards r",
+        id: "r.id",
+        all: crate::lists::CountedList("patient_cards"),
+        collections: &["patient_card", "users"],
+    };
+    static PATIENT: KeyColumn = KeyColumn {
+        column: "r.user_id",
+        index: "patient_cards_user",
+        counts: Some("patient_cards:patient"),
+        slice_counts: &[],
+    };
+    static TITLE: KeyColumn = KeyColumn {
+        column: "r.diagnosis",
+        index: "patient_cards_diagnosis",
+        counts: Some("patient_cards"),
+        slice_counts: &[],
+    };
+
+    fn cards() -> RecordTable {
+        RecordTable {
+            collection: "patient_card",
+            stream: Stream::PatientCard,
+            list: Action::ListJournalEntries,
+            delete: Action::DeleteJournalEntry,
+            title: "diagnosis",
+            table: &CARDS,
+            patient: &PATIENT,
+            title_key: &TITLE,
+            page: PageSql { select: "", joins: "" },
+            lock: "",
+            remove: "",
+        }
     }
 
     #[test]
-    fn every_filter_adds_a_bound_condition_and_no_user_text() {
+    fn filters_become_a_scope_and_key_filters() {
         let f = filter("diagnosis=a'b&patient_name=c&patient_surname=d", Some(7)).unwrap();
-        let sql = conditions_sql(&f);
-        assert!(!sql.contains("a'b"), "user text never enters the SQL: {sql}");
-        assert_eq!(sql.matches('?').count(), 4, "{sql}");
-        for column in ["r.user_id", "r.diagnosis", "p.name", "p.surname"] {
-            assert!(sql.contains(column), "{column}: {sql}");
-        }
-        assert_eq!(conditions_sql(&filter("", None).unwrap()).matches('?').count(), 0);
+        let table = cards();
+        let query = f.list_query(&table);
+        assert_eq!(query.scope.map(|scope| scope.id), Some(7));
+        assert_eq!(query.filters.len(), 2);
+        assert!(matches!(
+            &query.filters[0].0,
+            KeyFilter::Title { list: "patient_cards", text } if text == "a'b"
+        ));
+        assert!(matches!(&query.filters[1].0, KeyFilter::Profiles(_)));
+        assert!(filter("", None).unwrap().list_query(&table).filters.is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use qhealth::access::Action;
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::lists::{CountedList, KeyColumn, PageSql, Table};
 use qhealth::mail::Notification;
 use qhealth::openapi::{Forbidden, PageQuery};
 use qhealth::page::Page;
@@ -126,19 +127,46 @@ impl PatientRecord for EntryRow {
 
 /// The list reads the patient's profile for the name filters, so its totals follow the users
 /// collection too.
+static PATIENT_CARDS: Table = Table {
+    from: "patient_cards r",
+    id: "r.id",
+    all: CountedList("patient_cards"),
+    collections: &["patient_card", "users"],
+};
+
+static PATIENT: KeyColumn = KeyColumn {
+    column: "r.user_id",
+    index: "patient_cards_user",
+    counts: Some("patient_cards:patient"),
+    slice_counts: &[],
+};
+
+/// Its distinct values are counted in `list_title_counts` under the table's name.
+static DIAGNOSIS: KeyColumn = KeyColumn {
+    column: "r.diagnosis",
+    index: "patient_cards_diagnosis",
+    counts: Some("patient_cards"),
+    slice_counts: &[],
+};
+
 const TABLE: RecordTable = RecordTable {
     collection: COLLECTION,
     stream: Stream::PatientCard,
     list: Action::ListJournalEntries,
     delete: Action::DeleteJournalEntry,
     title: "diagnosis",
-    page: concat!(
-        "SELECT r.id, r.user_id, r.diagnosis, r.description, r.planning, r.created_at, ",
-        "r.updated_at, ",
-        collection_version!("patient_card", "users"),
-        " FROM patient_cards r JOIN profiles p ON p.user_id = r.user_id"
-    ),
-    count: "SELECT COUNT(*) FROM patient_cards r JOIN profiles p ON p.user_id = r.user_id",
+    table: &PATIENT_CARDS,
+    patient: &PATIENT,
+    title_key: &DIAGNOSIS,
+    page: PageSql {
+        select: concat!(
+            "SELECT r.id, r.user_id, r.diagnosis, r.description, r.planning, r.created_at, ",
+            "r.updated_at, ",
+            collection_version!("patient_card", "users"),
+            " FROM ("
+        ),
+        joins: ") page STRAIGHT_JOIN patient_cards r ON r.id = page.id",
+    },
     lock: "SELECT id, user_id, diagnosis, description, planning, created_at, updated_at FROM patient_cards WHERE id = ? FOR UPDATE",
     remove: "DELETE FROM patient_cards WHERE id = ?",
 };

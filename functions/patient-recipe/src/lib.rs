@@ -11,6 +11,7 @@ use qhealth::access::Action;
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::lists::{CountedList, KeyColumn, PageSql, Table};
 use qhealth::mail::Notification;
 use qhealth::openapi::{Forbidden, PageQuery};
 use qhealth::page::Page;
@@ -117,18 +118,45 @@ impl PatientRecord for PrescriptionRow {
 
 /// The list reads the patient's profile for the name filters, so its totals follow the users
 /// collection too.
+static PATIENT_RECIPES: Table = Table {
+    from: "patient_recipes r",
+    id: "r.id",
+    all: CountedList("patient_recipes"),
+    collections: &["patient_recipe", "users"],
+};
+
+static PATIENT: KeyColumn = KeyColumn {
+    column: "r.user_id",
+    index: "patient_recipes_user",
+    counts: Some("patient_recipes:patient"),
+    slice_counts: &[],
+};
+
+/// Its distinct values are counted in `list_title_counts` under the table's name.
+static RECIPE: KeyColumn = KeyColumn {
+    column: "r.recipe",
+    index: "patient_recipes_recipe",
+    counts: Some("patient_recipes"),
+    slice_counts: &[],
+};
+
 const TABLE: RecordTable = RecordTable {
     collection: COLLECTION,
     stream: Stream::PatientRecipe,
     list: Action::ListPrescriptions,
     delete: Action::DeletePrescription,
     title: "recipe",
-    page: concat!(
-        "SELECT r.id, r.user_id, r.recipe, r.description, r.created_at, r.updated_at, ",
-        collection_version!("patient_recipe", "users"),
-        " FROM patient_recipes r JOIN profiles p ON p.user_id = r.user_id"
-    ),
-    count: "SELECT COUNT(*) FROM patient_recipes r JOIN profiles p ON p.user_id = r.user_id",
+    table: &PATIENT_RECIPES,
+    patient: &PATIENT,
+    title_key: &RECIPE,
+    page: PageSql {
+        select: concat!(
+            "SELECT r.id, r.user_id, r.recipe, r.description, r.created_at, r.updated_at, ",
+            collection_version!("patient_recipe", "users"),
+            " FROM ("
+        ),
+        joins: ") page STRAIGHT_JOIN patient_recipes r ON r.id = page.id",
+    },
     lock: "SELECT id, user_id, recipe, description, created_at, updated_at FROM patient_recipes WHERE id = ? FOR UPDATE",
     remove: "DELETE FROM patient_recipes WHERE id = ?",
 };
