@@ -1,14 +1,44 @@
-//! The filters of the user and patient lists (API.md, "User and patient filters"), as one
-//! statement each for the page and the total.
+//! The filters of the user and patient lists (API.md, "User and patient filters"), as a
+//! [`ListQuery`] on the users: the patients are a slice the schema counts on its own, the text
+//! filters are answered from the profiles' suffixes, and the birth date and gender filters from
+//! the profiles' indexes (see [`qhealth::lists`]).
 
 use chrono::NaiveDate;
-use qhealth::error::FieldErrors;
+use qhealth::error::{ApiError, FieldErrors};
 use qhealth::http::QueryParams;
-use qhealth::page::{PageRequest, Versioned, filters, sql};
-use qhealth::users::{IS_PATIENT, UserRow};
+use qhealth::lists::keys::{KeyFilter, ProfileFacts, ProfileField, ProfileText};
+use qhealth::lists::{
+    CountedList, Direction, KeyColumn, ListQuery, PageSql, Slice, SliceCondition, Table,
+};
+use qhealth::page::{CountCache, PageRequest, filters};
+use qhealth::users::UserRow;
 use qhealth::validate::rules::latest_birth_date_for_age;
-use qhealth::{collection_version, user_columns, user_tables};
-use sqlx::{MySql, MySqlConnection, QueryBuilder};
+use qhealth::{collection_version, user_columns};
+use sqlx::MySqlConnection;
+
+static USERS: Table =
+    Table { from: "users u", id: "u.id", all: CountedList("users"), collections: &["users"] };
+
+/// The users list's keys are its own rows.
+static USER: KeyColumn =
+    KeyColumn { column: "u.id", index: "PRIMARY", counts: None, slice_counts: &[] };
+
+/// The patients: no staff flag, no superuser flag, no staff role.
+const PATIENTS: Slice = Slice {
+    counted: CountedList("patients"),
+    index: "PRIMARY",
+    condition: SliceCondition::Sql(
+        "u.is_superuser = FALSE AND u.is_staff = FALSE \
+         AND NOT EXISTS (SELECT 1 FROM roles ur WHERE ur.user_id = u.id)",
+    ),
+};
+
+/// Users with their profiles and staff roles, for the ids of a page.
+static PAGE: PageSql = PageSql {
+    select: concat!("SELECT ", user_columns!(), ", ", collection_version!("users"), " FROM ("),
+    joins: ") page STRAIGHT_JOIN users u ON u.id = page.id \
+            JOIN profiles p ON p.user_id = u.id LEFT JOIN roles r ON r.user_id = u.id",
+};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct UserFilter {
@@ -50,62 +80,48 @@ impl UserFilter {
     }
 
     /// Identifies the filter for cached totals (dates resolved, so a new day is a new key).
-    pub fn cache_key(&self) -> String {
+    fn cache_key(&self) -> String {
         format!("{self:?}")
     }
 
-    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
-        query.push(" WHERE TRUE");
-        if self.patients_only {
-            query.push(" AND ").push(IS_PATIENT);
+    fn list_query(&self) -> ListQuery {
+        let mut key_filters = Vec::new();
+        let text = ProfileText::new([
+            (ProfileField::Name, self.name.clone()),
+            (ProfileField::Surname, self.surname.clone()),
+            (ProfileField::City, self.city.clone()),
+            (ProfileField::Country, self.country.clone()),
+        ]);
+        if !text.is_empty() {
+            key_filters.push((KeyFilter::Profiles(text), &USER));
         }
-        sql::push_contains(
-            query,
-            &[
-                ("p.name", &self.name),
-                ("p.surname", &self.surname),
-                ("p.city", &self.city),
-                ("p.country", &self.country),
-            ],
-        );
-        if let Some(gender) = self.gender {
-            query.push(" AND p.gender = ").push_bind(gender);
+        let facts = ProfileFacts {
+            gender: self.gender,
+            date_of_birth: self.date_of_birth,
+            born_on_or_before: self.born_on_or_before,
+            born_after: self.born_after,
+        };
+        if !facts.is_empty() {
+            key_filters.push((KeyFilter::Facts(facts), &USER));
         }
-        if let Some(date) = self.date_of_birth {
-            query.push(" AND p.date_of_birth = ").push_bind(date);
-        }
-        if let Some(date) = self.born_on_or_before {
-            query.push(" AND p.date_of_birth <= ").push_bind(date);
-        }
-        if let Some(date) = self.born_after {
-            query.push(" AND p.date_of_birth > ").push_bind(date);
+        ListQuery {
+            table: &USERS,
+            slice: self.patients_only.then_some(PATIENTS),
+            scope: None,
+            filters: key_filters,
+            direction: Direction::Ascending,
+            cache_key: self.cache_key(),
         }
     }
 
-    pub async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new(concat!("SELECT COUNT(*) ", user_tables!()));
-        self.push_conditions(&mut query);
-        sql::count(&mut query, db).await
-    }
-
-    /// One page, each row with the version of the `users` collection (for the cached total).
-    pub async fn page(
+    /// One page of users with their profiles, and the list's total.
+    pub async fn read(
         &self,
         db: &mut MySqlConnection,
+        counts: &CountCache,
         request: PageRequest,
-    ) -> Result<Vec<Versioned<UserRow>>, sqlx::Error> {
-        let mut query = QueryBuilder::new(concat!(
-            "SELECT ",
-            user_columns!(),
-            ", ",
-            collection_version!("users"),
-            " ",
-            user_tables!()
-        ));
-        self.push_conditions(&mut query);
-        query.push(" ORDER BY u.id");
-        sql::push_page(&mut query, request);
-        query.build_query_as().fetch_all(db).await
+    ) -> Result<(Vec<UserRow>, u64), ApiError> {
+        self.list_query().read(db, counts, request, &PAGE).await
     }
 }
 
@@ -137,16 +153,14 @@ mod tests {
     }
 
     #[test]
-    fn every_filter_adds_a_bound_condition_and_no_user_text() {
-        let f = filter(
-            "icontains_name=a'b&icontains_surname=c&icontains_city=d&icontains_country=e\
-             &gender=Male&date_of_birth=1990-01-01&min_age=1&max_age=2",
-        )
-        .unwrap();
-        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM x");
-        f.push_conditions(&mut query);
-        let sql = query.sql().as_str().to_owned();
-        assert!(!sql.contains("a'b"), "user text never enters the SQL: {sql}");
-        assert_eq!(sql.matches('?').count(), 8, "{sql}");
+    fn text_and_facts_become_two_key_filters_and_patients_a_slice() {
+        let f = filter("icontains_name=a'b&icontains_city=d&gender=Male&min_age=1").unwrap();
+        let query = UserFilter { patients_only: true, ..f }.list_query();
+        assert_eq!(query.filters.len(), 2);
+        assert!(
+            matches!(&query.filters[1].0, KeyFilter::Facts(facts) if facts.gender == Some("Male"))
+        );
+        assert_eq!(query.slice.map(|slice| slice.counted), Some(CountedList("patients")));
+        assert!(filter("").unwrap().list_query().filters.is_empty());
     }
 }

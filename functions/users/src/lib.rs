@@ -215,16 +215,10 @@ async fn list(
     let request = PageRequest::from_query(query, &mut errors);
     let filter = UserFilter::from_query(query, state.today(), patients_only, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&mut db, request).await?;
-    // The total is counted on the request's connection too, never a second one.
-    let (filter, conn) = (&filter, &mut *db);
-    let total = state
-        .counts
-        .total_for_page("users", filter.cache_key(), request, &rows, move || filter.count(conn))
-        .await?;
+    let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
     let viewer = Viewer::from(&caller);
     let today = state.today();
-    let data = rows.into_iter().map(|versioned| versioned.row.view(viewer, today)).collect();
+    let data = rows.into_iter().map(|row| row.view(viewer, today)).collect();
     Ok(Json(Page::new(request, total, data)))
 }
 
