@@ -8,16 +8,18 @@ use chrono::{DateTime, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
 use qhealth::auth::{Caller, CallerDb};
-use qhealth::collection_version;
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{PathId, QueryParams};
 use qhealth::openapi::{Forbidden, PageQuery};
-use qhealth::page::{Page, PageRequest, Versioned, bump_version, filters, sql};
+use qhealth::page::{Page, PageRequest, bump_version};
 use serde::Serialize;
-use sqlx::{MySql, MySqlConnection, QueryBuilder};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+mod history;
+
+use crate::history::{LoginHistoryFilter, Order};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_attempts)).routes(routes!(delete_attempt))
@@ -44,92 +46,6 @@ pub struct LoginAttempt {
     pub success: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// The orders the list accepts. Ties are broken by id in the same direction, so pages are
-/// stable and each order is a walk along one index (`success` and `created_at` are indexed;
-/// InnoDB keeps the id in every index).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    Id,
-    IdDescending,
-    Success,
-    SuccessDescending,
-    CreatedAt,
-    CreatedAtDescending,
-}
-
-impl Order {
-    const NAMES: [&'static str; 6] =
-        ["id", "-id", "success", "-success", "created_at", "-created_at"];
-
-    fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
-        match filters::one_of(query, "order", &Self::NAMES, errors) {
-            Some("-id") => Self::IdDescending,
-            Some("success") => Self::Success,
-            Some("-success") => Self::SuccessDescending,
-            Some("created_at") => Self::CreatedAt,
-            Some("-created_at") => Self::CreatedAtDescending,
-            _ => Self::Id,
-        }
-    }
-
-    fn sql(self) -> &'static str {
-        match self {
-            Self::Id => " ORDER BY id",
-            Self::IdDescending => " ORDER BY id DESC",
-            Self::Success => " ORDER BY success, id",
-            Self::SuccessDescending => " ORDER BY success DESC, id DESC",
-            Self::CreatedAt => " ORDER BY created_at, id",
-            Self::CreatedAtDescending => " ORDER BY created_at DESC, id DESC",
-        }
-    }
-}
-
-/// The list's one filter: `success`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct LoginHistoryFilter {
-    success: Option<bool>,
-}
-
-impl LoginHistoryFilter {
-    fn from_query(query: &QueryParams, errors: &mut FieldErrors) -> Self {
-        Self { success: filters::boolean(query, "success", errors) }
-    }
-
-    /// Identifies the filter for cached totals (the order does not change a total).
-    fn cache_key(&self) -> String {
-        format!("{self:?}")
-    }
-
-    fn push_conditions(&self, query: &mut QueryBuilder<MySql>) {
-        if let Some(success) = self.success {
-            query.push(" WHERE success = ").push_bind(success);
-        }
-    }
-
-    async fn count(&self, db: &mut MySqlConnection) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM login_attempts");
-        self.push_conditions(&mut query);
-        sql::count(&mut query, db).await
-    }
-
-    async fn page(
-        &self,
-        db: &mut MySqlConnection,
-        order: Order,
-        request: PageRequest,
-    ) -> Result<Vec<Versioned<LoginAttempt>>, sqlx::Error> {
-        let mut query = QueryBuilder::new(concat!(
-            "SELECT id, email, ip_address, attempted_at, success, created_at, updated_at, ",
-            collection_version!("security"),
-            " FROM login_attempts"
-        ));
-        self.push_conditions(&mut query);
-        query.push(order.sql());
-        sql::push_page(&mut query, request);
-        query.build_query_as().fetch_all(db).await
-    }
 }
 
 /// How the login history is ordered.
@@ -191,14 +107,7 @@ async fn list_attempts(
     let filter = LoginHistoryFilter::from_query(&query, &mut errors);
     let order = Order::from_query(&query, &mut errors);
     errors.into_result()?;
-    let rows = filter.page(&mut db, order, request).await?;
-    // The total is counted on the request's connection too, never a second one.
-    let (filter, conn) = (&filter, &mut *db);
-    let total = state
-        .counts
-        .total_for_page("security", filter.cache_key(), request, &rows, move || filter.count(conn))
-        .await?;
-    let data = rows.into_iter().map(|versioned| versioned.row).collect();
+    let (data, total) = filter.read(&mut db, &state.counts, order, request).await?;
     Ok(Json(Page::new(request, total, data)))
 }
 
@@ -228,51 +137,4 @@ async fn delete_attempt(
     tx.commit().await?;
     tracing::info!(login_attempt_id = id, by = caller.user_id, "login attempt deleted");
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(query: &str) -> Result<(LoginHistoryFilter, Order), FieldErrors> {
-        let query = QueryParams::parse(query);
-        let mut errors = FieldErrors::new();
-        let parsed = (
-            LoginHistoryFilter::from_query(&query, &mut errors),
-            Order::from_query(&query, &mut errors),
-        );
-        if errors.is_empty() { Ok(parsed) } else { Err(errors) }
-    }
-
-    #[test]
-    fn every_listed_order_is_accepted_and_ends_on_the_id() {
-        for name in Order::NAMES {
-            let (_, order) = parse(&format!("order={name}")).unwrap();
-            assert!(order.sql().ends_with("id") || order.sql().ends_with("id DESC"), "{name}");
-        }
-        assert_eq!(parse("").unwrap().1, Order::Id);
-        assert_eq!(parse("order=-success").unwrap().1, Order::SuccessDescending);
-    }
-
-    #[test]
-    fn malformed_values_name_their_parameter() {
-        for (query, name) in [
-            ("order=timestamp", "order"),
-            ("order=email", "order"),
-            ("success=maybe", "success"),
-            ("success=yes", "success"),
-        ] {
-            assert!(parse(query).unwrap_err().get(name).is_some(), "{query}");
-        }
-        assert_eq!(parse("success=false").unwrap().0.success, Some(false));
-    }
-
-    #[test]
-    fn the_filter_is_bound_not_written_into_the_sql() {
-        let (filter, _) = parse("success=true").unwrap();
-        let mut query = QueryBuilder::<MySql>::new("SELECT 1 FROM login_attempts");
-        filter.push_conditions(&mut query);
-        assert_eq!(query.sql().as_str(), "SELECT 1 FROM login_attempts WHERE success = ?");
-        assert_ne!(filter.cache_key(), parse("success=false").unwrap().0.cache_key());
-    }
 }
