@@ -1,9 +1,11 @@
 // Form state keyed by the API's own field paths ("email", "profile.date_of_birth",
 // "user.profile.name"), so the server's field errors land next to the field they name.
-// A field's rule runs as the person types once they have left it (or tried to submit).
+// A field's rule runs as the person types once they have left it (or tried to submit). A form
+// tells the dialog it is in whether it holds unsaved input, so that closing asks first.
 
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiError, type FieldErrors } from '../api/client';
+import { useReportUnsaved } from './unsaved';
 import type { Rule } from './validate';
 
 export interface FieldProps {
@@ -43,6 +45,9 @@ export function useForm<K extends string>(
   idPrefix = 'f',
 ): Form<K> {
   const [values, setValues] = useState(initial);
+  // What "unchanged" means: the values the form started with, or was last reset to.
+  const pristine = useRef(initial);
+  useReportUnsaved((Object.keys(values) as K[]).some((name) => values[name] !== pristine.current[name]));
   const [touched, setTouched] = useState<Partial<Record<K, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
@@ -102,7 +107,8 @@ export function useForm<K extends string>(
   const otherErrors = Object.fromEntries(Object.entries(serverErrors).filter(([path]) => !(path in values)));
 
   const reset = (next: Partial<Record<K, string>> = {}) => {
-    setValues({ ...initial, ...next });
+    pristine.current = { ...initial, ...next };
+    setValues(pristine.current);
     setTouched({});
     setSubmitted(false);
     setServerErrors({});
