@@ -12,7 +12,7 @@ import { Notice } from '../components/Notice';
 import { ResourceList } from '../components/ResourceList';
 import { Spinner } from '../components/Spinner';
 import { AccountBadges, PERSON_FILTERS, personName, ProfileEditForm, UserFacts } from './people';
-import { useReload } from './listSection';
+import { OutcomeNotice, useReload } from './listSection';
 import { useAction } from './useAction';
 
 interface AccountButton {
@@ -102,7 +102,7 @@ function UserDialog({ userId, onClose, onChanged }: { userId: number; onClose: (
     <Dialog title={user ? `${user.profile.name} ${user.profile.surname}` : 'Account'} onClose={onClose} wide>
       {loadError ? <Notice kind="error">{loadError}</Notice> : null}
       {!user && !loadError ? <Spinner /> : null}
-      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <OutcomeNotice outcome={action.outcome} />
       {user && allowed && !editing ? (
         <>
           <UserFacts user={user} />
