@@ -6,7 +6,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiError, type FieldErrors } from '../api/client';
 import { useReportUnsaved } from './unsaved';
-import type { Rule } from './validate';
+import { REQUIRED, type Rule } from './validate';
 
 export interface FieldProps {
   id: string;
@@ -29,6 +29,16 @@ export interface Form<K extends string> {
   /** Field errors from the server for paths this form has no field for. */
   otherErrors: FieldErrors;
   reset: (values?: Partial<Record<K, string>>) => void;
+}
+
+/** The server's other ways of saying that a required field is empty. */
+const SERVER_EMPTY = new Set(['This field may not be blank.', 'This field may not be null.']);
+
+/** Field errors in the app's words: an empty required field is "required" wherever it is said. */
+function inAppWords(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(
+    Object.entries(errors).map(([path, messages]) => [path, messages.map((m) => (SERVER_EMPTY.has(m) ? REQUIRED : m))]),
+  );
 }
 
 /** Takes keyboard and screen-reader users to the first field that needs attention. */
@@ -96,7 +106,7 @@ export function useForm<K extends string>(
 
   const showError = (error: unknown) => {
     if (error instanceof ApiError) {
-      setServerErrors(error.errors);
+      setServerErrors(inAppWords(error.errors));
       setFormError(error.detail);
       focusFirstProblem();
     } else {
