@@ -248,8 +248,9 @@ async fn record_attempt(
 ///
 /// The refresh token is spent; the answer holds a new access token and a new refresh token of
 /// the same session. 401 for an invalid, expired or already used refresh token, or an account
-/// that is no longer active. Presenting a used refresh token again ends its whole session
-/// (every token of it stops working): it means the token was copied.
+/// that is no longer active (for an account blocked since, the `detail` says so). Presenting a
+/// used refresh token again ends its whole session (every token of it stops working): it means
+/// the token was copied.
 ///
 /// **Who:** anyone holding a refresh token.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshBody,
