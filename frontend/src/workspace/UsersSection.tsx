@@ -36,6 +36,12 @@ function accountButtons(r: Resources, user: User, allowed: ReturnType<typeof use
       confirm: `Block ${user.email}? They will be signed out at once.`,
     },
     {
+      shown: allowed.resendActivation,
+      label: 'Resend activation link',
+      call: () => r.resendActivation(user.id),
+      success: `A new activation link is on its way to ${user.email}. It works once, for 30 minutes.`,
+    },
+    {
       shown: allowed.unblock,
       label: 'Unblock',
       call: () => r.userAction(user.id, 'unblock'),
