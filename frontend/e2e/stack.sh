@@ -23,7 +23,7 @@ ensure_chromium() {
 }
 
 # start_stack: the database (dropped first), the SES emulator and the gateway; exports BASE_URL,
-# SES_URL and DATABASE_URL for the tests.
+# SES_URL, DATABASE_URL and JWT_SECRET for the tests.
 start_stack() {
   [[ -f $ROOT/frontend/dist/index.html ]] || die "frontend/dist is not built (npm run build in frontend/)"
   [[ -x $QHEALTH_LOCAL ]] || build_local
@@ -35,6 +35,9 @@ start_stack() {
   start_ses_emulator "$ses_port" "$E2E_WORK/ses.log"
   local port=${E2E_PORT:-$(free_port)}
   export BASE_URL="http://127.0.0.1:$port"
+  # A secret the tests know, so that they can make links the gateway would have sent long ago
+  # (an expired activation link): the clock cannot be moved in a browser test.
+  export JWT_SECRET=${JWT_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
   AWS_ENDPOINT_URL_SESV2=$SES_URL AWS_REGION=eu-north-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
     APP_URL=$BASE_URL PORT=$port SPA_DIR="$ROOT/frontend/dist" "$QHEALTH_LOCAL" serve >"$E2E_WORK/gateway.log" 2>&1 &
   local gateway=$!

@@ -3,12 +3,18 @@
 // an examination, an operator schedules it and books a visit, the doctor writes a journal entry,
 // the pharmacist a prescription (a second one reaches the patient's open list live, over /ws),
 // the patient reads both, cancels the visit, changes e-mail and
-// recovers a forgotten password, and an admin blocks an account. Each role's workspace and the home page are saved under e2e/screenshots/.
+// recovers a forgotten password, and an admin blocks an account, whose open session is then told
+// so. Every page of every role's workspace and the public pages pass axe's accessibility checks;
+// a section whose code cannot be fetched offers a reload; a dialog asks before Escape loses what
+// was typed; an expired activation link is replaced by a new one. Each role's workspace and the
+// home page are saved under e2e/screenshots/.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { assertAccessible } from './a11y.mjs';
 import { DESKTOP, launch, PHONE } from './browser.mjs';
 
 const BASE = process.env.BASE_URL;
@@ -24,6 +30,8 @@ const DOCTOR = { email: `doctor.${tag}@clinic.example`, password: 'Doctor-Pass-3
 const OPERATOR = { email: `operator.${tag}@clinic.example`, password: 'Operator-Pass-4%', name: 'Maja', surname: 'Berg' };
 const PHARMACIST = { email: `pharmacist.${tag}@clinic.example`, password: 'Pharma-Pass-5&', name: 'Lina', surname: 'Holm' };
 const ADMIN = { email: `admin.${tag}@clinic.example`, password: 'Admin-Pass-6/', name: 'Adam', surname: 'Lund' };
+const LATECOMER = { email: `lars.ek.${tag}@example.com`, password: 'Latecomer-Pass-7!', name: 'Lars', surname: 'Ek' };
+const NEWCOMER = { email: `vera.strand.${tag}@example.com`, password: 'Newcomer-Pass-8?', name: 'Vera', surname: 'Strand' };
 const MODALITY = 'MRI of the knee';
 const SCHEDULED = '2031-03-10T09:30';
 const VISIT = '2031-03-12T10:00';
@@ -88,8 +96,8 @@ async function screenshot(page, name) {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
 
-/** The link in the newest e-mail to `address` whose path starts with `prefix`. */
-async function mailedLink(address, prefix) {
+/** The link in the newest e-mail to `address` whose path starts with `prefix` (other than `notThis`). */
+async function mailedLink(address, prefix, notThis = null) {
   const pattern = new RegExp(`${BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${prefix}[^\\s"<>]+`);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
@@ -98,10 +106,54 @@ async function mailedLink(address, prefix) {
       .filter((email) => (email.destination?.to ?? []).some((to) => to.toLowerCase().includes(address)))
       .map((email) => pattern.exec(email.body?.text ?? '')?.[0])
       .filter(Boolean);
-    if (found.length) return found[found.length - 1];
+    if (found.length && found[found.length - 1] !== notThis) return found[found.length - 1];
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`no e-mail to ${address} with a ${prefix} link`);
+  throw new Error(`no ${notThis ? 'new ' : ''}e-mail to ${address} with a ${prefix} link`);
+}
+
+/** Registers `person` as a patient through the API, without activating; their user id. */
+async function registerThroughApi(person) {
+  const response = await fetch(`${BASE}/api/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      email: person.email,
+      password: person.password,
+      profile: { name: person.name, surname: person.surname, phone_number: '0707654321', date_of_birth: '1982-03-03', gender: 'Male' },
+    }),
+  });
+  assert.equal(response.status, 201);
+  return (await response.json()).id;
+}
+
+/**
+ * An activation link for `userId` that expired a while ago, signed as the gateway signs its
+ * links (HS256 with the JWT_SECRET that stack.sh gave it).
+ */
+function expiredActivationLink(userId) {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { token_type: 'activate', user_id: userId, jti: randomUUID(), iat: now - 40 * 60, exp: now - 10 * 60 };
+  const unsigned = `${encode({ typ: 'JWT', alg: 'HS256' })}.${encode(claims)}`;
+  const signature = createHmac('sha256', process.env.JWT_SECRET).update(unsigned).digest('base64url');
+  return `${BASE}/auth/activate/${unsigned}.${signature}`;
+}
+
+/** Waits until nothing on the page is loading. */
+async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .spinner'));
+}
+
+/** Opens every section of the signed-in `page`'s workspace menu in turn, checking each with axe. */
+async function auditWorkspace(page, who) {
+  const menu = page.getByRole('navigation', { name: 'Workspace' });
+  for (const label of await menu.getByRole('link').allTextContents()) {
+    await menu.getByRole('link', { name: label, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: label, exact: true }).waitFor();
+    await settled(page);
+    await assertAccessible(page, `${who}: ${label}`);
+  }
 }
 
 async function fillProfile(scope, person, { phone = '0701234567', born = '1985-09-22', gender = 'Female' } = {}) {
@@ -222,6 +274,7 @@ test('the operator schedules the request and books a visit with the doctor', asy
   await chooseIn(dialog, 'Patient (required)', 'Search patients by surname', 'Öberg', `${PATIENT.surname}, ${PATIENT.name}`);
   await chooseIn(dialog, 'Doctor (required)', 'Search doctors by surname', 'Nyström', DOCTOR.surname);
   await dialog.getByLabel('Date and time').fill(VISIT);
+  await assertAccessible(page, 'the booking dialog');
   await page.screenshot({ path: `${SHOTS}dialog-book-visit.png` });
   await dialog.getByRole('button', { name: 'Book and e-mail the patient' }).click();
   await page.getByText(`is booked with Dr ${DOCTOR.name} ${DOCTOR.surname}`).waitFor();
@@ -345,18 +398,120 @@ test('the patient changes e-mail, confirmed from the link, and recovers a forgot
   await signOut(await signIn(PATIENT));
 });
 
-test('an admin, made by the superuser, blocks a user, who can then no longer sign in', async () => {
+test('the public pages have no serious or critical accessibility problem, on a desktop and a phone', async () => {
+  const pages = ['/', '/login', '/register', '/auth/recovery', '/auth/recovery_password/a-link', '/auth/activate/a-link', '/no-such-page'];
+  for (const viewport of [DESKTOP, PHONE]) {
+    const page = await newPage(viewport);
+    for (const path of pages) {
+      await page.goto(`${BASE}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await settled(page);
+      await assertAccessible(page, `${path} at ${viewport.width} px`);
+    }
+    await page.context().close();
+  }
+});
+
+test('every page of every role\'s workspace has no serious or critical accessibility problem', async () => {
+  for (const [person, who] of [[ROOT, 'superuser'], [DOCTOR, 'doctor'], [OPERATOR, 'operator'], [PHARMACIST, 'pharmacist'], [PATIENT, 'patient']]) {
+    const page = await signIn(person);
+    await auditWorkspace(page, who);
+    await signOut(page);
+  }
+});
+
+test('on a phone every section of the menu is in sight, none cut off', async () => {
+  const page = await signIn(ROOT);
+  await page.setViewportSize(PHONE);
+  const links = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
+  assert.ok((await links.count()) >= 9);
+  for (const link of await links.all()) {
+    const box = await link.boundingBox();
+    const name = await link.textContent();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${name} is outside the screen: ${JSON.stringify(box)}`);
+  }
+  await page.screenshot({ path: `${SHOTS}workspace-superuser-phone.png` });
+  await signOut(page);
+});
+
+test('a section whose code cannot be fetched says so and offers a reload, instead of a blank app', async () => {
+  const page = await signIn(ROOT);
+  await listLoaded(page);
+  // As when offline, or after a new release replaced the files the page was built with.
+  const chunk = /\/assets\/PrescriptionsSection-[\w-]+\.js$/;
+  await page.route(chunk, (route) => route.abort('internetdisconnected'));
+  const menu = page.getByRole('navigation', { name: 'Workspace' });
+  await menu.getByRole('link', { name: 'Prescriptions', exact: true }).click();
+  await page.getByRole('heading', { name: 'This page could not be loaded' }).waitFor();
+  assert.ok(await menu.isVisible(), 'the rest of the app is still there');
+  await assertAccessible(page, 'the load failure');
+
+  await page.unroute(chunk);
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Prescriptions', exact: true }).waitFor();
+  await listLoaded(page);
+  await signOut(page);
+});
+
+test('a dialog with typed text asks before Escape or a click outside throws it away', async () => {
+  const page = await signIn(DOCTOR);
+  await openSection(page, 'Journals');
+  await page.getByRole('button', { name: 'Write a journal entry' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Diagnosis').fill('Sprained ankle');
+  await page.keyboard.press('Escape');
+  const prompt = page.getByRole('alertdialog', { name: 'Discard your changes?' });
+  await prompt.waitFor();
+  await assertAccessible(page, 'the discard prompt');
+  await prompt.getByRole('button', { name: 'Keep editing' }).click();
+  assert.equal(await dialog.getByLabel('Diagnosis').inputValue(), 'Sprained ankle');
+  assert.equal(await prompt.count(), 0);
+
+  await page.mouse.click(8, DESKTOP.height - 8); // on the backdrop
+  await prompt.getByRole('button', { name: 'Discard changes' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await page.getByRole('cell', { name: 'Sprained ankle' }).count(), 0);
+  await signOut(page);
+});
+
+test('an expired activation link offers a new one, which arrives by e-mail and activates', async () => {
+  const id = await registerThroughApi(LATECOMER);
+  const first = await mailedLink(LATECOMER.email, '/auth/activate/');
+  const page = await newPage();
+  await page.goto(expiredActivationLink(id));
+  await page.getByRole('button', { name: 'Send a new link' }).waitFor();
+  assert.equal(await page.getByText(/contact the clinic/).count(), 0);
+  await page.getByLabel('E-mail').fill(LATECOMER.email);
+  await page.getByRole('button', { name: 'Send a new link' }).click();
+  await page.getByText('a new link is on its way').waitFor();
+
+  await page.goto(await mailedLink(LATECOMER.email, '/auth/activate/', first));
+  await page.getByText('Your account is active').waitFor();
+  await page.context().close();
+  await signOut(await signIn(LATECOMER));
+});
+
+test('staff send a new activation link to an account that was never activated', async () => {
+  await registerThroughApi(NEWCOMER);
+  const first = await mailedLink(NEWCOMER.email, '/auth/activate/');
+  const root = await signIn(ROOT);
+  await root.getByLabel('Surname').fill(NEWCOMER.surname);
+  await root.getByRole('button', { name: 'Apply' }).click();
+  await listLoaded(root);
+  await root.getByRole('button', { name: `Open ${NEWCOMER.surname}, ${NEWCOMER.name}` }).click();
+  await root.getByRole('dialog').getByRole('button', { name: 'Resend activation link' }).click();
+  await root.getByText(`A new activation link is on its way to ${NEWCOMER.email}`).waitFor();
+  await signOut(root);
+
+  const page = await newPage();
+  await page.goto(await mailedLink(NEWCOMER.email, '/auth/activate/', first));
+  await page.getByText('Your account is active').waitFor();
+  await page.context().close();
+});
+
+test('an admin, made by the superuser, blocks a user, who is told at once and can no longer sign in', async () => {
   // The future admin registers like anyone (through the API here) and activates.
-  const registered = await fetch(`${BASE}/api/users`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      email: ADMIN.email,
-      password: ADMIN.password,
-      profile: { name: ADMIN.name, surname: ADMIN.surname, phone_number: '0707654321', date_of_birth: '1982-03-03', gender: 'Male' },
-    }),
-  });
-  assert.equal(registered.status, 201);
+  await registerThroughApi(ADMIN);
   const link = new URL(await mailedLink(ADMIN.email, '/auth/activate/'));
   const activated = await fetch(`${BASE}/api${link.pathname}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   assert.equal(activated.status, 200);
@@ -374,6 +529,9 @@ test('an admin, made by the superuser, blocks a user, who can then no longer sig
   assert.match(admin.url(), /\/workspace\/users$/);
   await listLoaded(admin);
   await screenshot(admin, 'workspace-admin');
+  await auditWorkspace(admin, 'admin');
+  await admin.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Users', exact: true }).click();
+  await listLoaded(admin);
   // An admin is not offered what only a superuser may do.
   await admin.getByRole('button', { name: 'Open Ek, Sara' }).click();
   const rootDialog = admin.getByRole('dialog');
@@ -382,10 +540,19 @@ test('an admin, made by the superuser, blocks a user, who can then no longer sig
   assert.equal(await rootDialog.getByRole('button', { name: 'Edit' }).count(), 0);
   await rootDialog.getByRole('button', { name: 'Close' }).click();
 
+  // The patient is signed in elsewhere while it happens.
+  const patient = await signIn(PATIENT);
   await admin.getByRole('button', { name: `Open ${PATIENT.surname}, ${PATIENT.name}` }).click();
   await admin.getByRole('dialog').getByRole('button', { name: 'Block' }).click();
   await admin.getByText('The account is blocked').waitFor();
   await signOut(admin);
+
+  // Their next step ends the session, saying why (not that it "expired").
+  await patient.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'My journal', exact: true }).click();
+  await patient.waitForURL(/\/login$/);
+  await patient.getByText('Your account has been blocked. Please contact the clinic.').waitFor();
+  assert.equal(await patient.getByText(/session has expired/).count(), 0);
+  await patient.context().close();
 
   const page = await newPage();
   await page.goto(`${BASE}/login`);

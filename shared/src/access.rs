@@ -79,6 +79,7 @@ pub enum Action {
     UnblockUser,
     GrantAdmin,
     RevokeAdmin,
+    ResendActivation,
     ListPatients,
     ReadPatient,
     ListRoles,
@@ -126,6 +127,7 @@ const TABLE: &[(Action, [Reach; 6])] = &[
     (Action::UnblockUser,               [All, All, No,  No,  No,  No ]),
     (Action::GrantAdmin,                [All, All, No,  No,  No,  No ]),
     (Action::RevokeAdmin,               [All, No,  No,  No,  No,  No ]),
+    (Action::ResendActivation,          [All, All, No,  No,  No,  No ]),
     (Action::ListPatients,              [All, All, All, All, All, No ]),
     (Action::ReadPatient,               [All, All, All, All, All, Own]),
     (Action::ListRoles,                 [All, All, No,  All, No,  No ]),
@@ -165,9 +167,8 @@ impl Action {
     pub fn visibility(self) -> Action {
         use Action::*;
         match self {
-            UpdateUser | DeleteUser | BlockUser | UnblockUser | GrantAdmin | RevokeAdmin => {
-                ReadUser
-            }
+            UpdateUser | DeleteUser | BlockUser | UnblockUser | GrantAdmin | RevokeAdmin
+            | ResendActivation => ReadUser,
             SetDoctorAvailability => ReadRole,
             ManageDiagnostics => ReadDiagnostic,
             ScheduleDiagnosticBooking | DeleteDiagnosticBooking => ReadDiagnosticBooking,
@@ -253,6 +254,9 @@ pub fn check_account_limits(
             oneself || (actor_is_admin && (target.is_superuser || target_is_admin))
         }
         Action::RevokeAdmin => oneself,
+        // An activation link goes only to the account's own address and changes nothing until
+        // its owner follows it, so staff may send one to anyone; an activated account (oneself
+        // included) is refused by the handler.
         _ => false,
     };
     // Granting oneself admin rights is meaningless for staff and forbidden for everyone else.
@@ -273,6 +277,7 @@ mod tests {
         // order: superuser admin doctor operator pharmacist patient
         (ListUsers, "AAAAA-"), (ReadUser, "AAAAAO"), (UpdateUser, "AAOOOO"), (DeleteUser, "AAOOOO"),
         (BlockUser, "AA----"), (UnblockUser, "AA----"), (GrantAdmin, "AA----"), (RevokeAdmin, "A-----"),
+        (ResendActivation, "AA----"),
         (ListPatients, "AAAAA-"), (ReadPatient, "AAAAAO"),
         (ListRoles, "AA-A--"), (CreateRole, "AA----"), (ReadRole, "AAOAOO"),
         (SetDoctorAvailability, "AA----"), (ListDoctors, "AAAAAA"), (ReadDoctor, "AAAAAA"),

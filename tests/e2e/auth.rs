@@ -415,3 +415,31 @@ async fn the_socket_token_lives_ten_seconds(db: MySqlPool) {
             .is_err()
     );
 }
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn a_blocked_accounts_session_is_told_why_it_ended(db: MySqlPool) {
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let eva = app.patient("eva@clinic.test").await;
+    let (status, _) = app.patch(&root, &format!("/users/{}/block", eva.id), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, _) = app.get(&eva, "/auth/qhealth_role").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let refresh = json!({"refresh": eva.refresh});
+    let (status, body) = app.post_anonymous("/auth/refresh", refresh.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["detail"], "Your account has been blocked. Please contact the clinic.");
+
+    // Unblocked, the session blocking ended stays ended, and says only that.
+    let (status, _) = app.patch(&root, &format!("/users/{}/unblock", eva.id), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app.post_anonymous("/auth/refresh", refresh).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["detail"], "Your session has ended. Please sign in again.");
+    // As does a session its owner signed out of.
+    let (status, _) = app.post_anonymous("/auth/logout", json!({"refresh": root.refresh})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, body) = app.post_anonymous("/auth/refresh", json!({"refresh": root.refresh})).await;
+    assert_eq!(body["detail"], "Your session has ended. Please sign in again.");
+}

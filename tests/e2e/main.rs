@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod activation;
 mod api_docs;
 mod auth;
 mod bad_input;

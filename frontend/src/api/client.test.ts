@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { json, token } from '../test/helpers';
-import { ApiClient, ApiError, memoryTokenStore, SESSION_EXPIRED, type Tokens } from './client';
+import { ACCOUNT_BLOCKED, ApiClient, ApiError, memoryTokenStore, SESSION_EXPIRED, type Tokens } from './client';
 
 /** A server that knows one valid access token at a time and rotates single-use refresh tokens. */
 function rotatingServer(first: Tokens) {
@@ -84,6 +84,26 @@ describe('the API client', () => {
     expect(failure.status).toBe(401);
     expect(failure.detail).toBe(SESSION_EXPIRED);
     expect(expired).toHaveBeenCalledWith(SESSION_EXPIRED);
+    expect(store.get()).toBeNull();
+  });
+
+  it('tells someone whose account was blocked mid-session that it is blocked, not expired', async () => {
+    const tokens = { access: token('a1', 600), refresh: token('r1', 1200) };
+    // As the API answers a blocked account: its access token is refused, then its refresh.
+    const fetchMock = vi.fn(async (url: RequestInfo | URL) =>
+      String(url).endsWith('/auth/refresh')
+        ? json(401, { detail: ACCOUNT_BLOCKED })
+        : json(401, { detail: 'Your session has ended. Please sign in again.' }),
+    );
+    const store = memoryTokenStore(tokens);
+    const api = new ApiClient({ store, fetch: fetchMock as unknown as typeof fetch });
+    const ended = vi.fn();
+    api.onSessionExpired(ended);
+    const failure = await failureOf(api.request('GET', '/booking_doctor'));
+    expect(failure.status).toBe(401);
+    expect(failure.detail).toBe(ACCOUNT_BLOCKED);
+    expect(ended).toHaveBeenCalledWith(ACCOUNT_BLOCKED);
+    expect(ended).not.toHaveBeenCalledWith(SESSION_EXPIRED);
     expect(store.get()).toBeNull();
   });
 

@@ -38,6 +38,8 @@ export class ApiError extends Error {
 }
 
 export const SESSION_EXPIRED = 'Your session has expired. Please sign in again.';
+/** The server's refusal of a refresh when staff blocked the account (shared/src/auth/sessions.rs). */
+export const ACCOUNT_BLOCKED = 'Your account has been blocked. Please contact the clinic.';
 const NETWORK_PROBLEM = 'The clinic’s server cannot be reached. Check your connection and try again.';
 
 /** Refresh this long before the access token expires, so no request carries a stale one. */
@@ -101,7 +103,7 @@ export class ApiClient {
     return this.store.get() !== null;
   }
 
-  /** Called when the session ends by itself (refresh refused): the app goes back to login. */
+  /** Called when the session ends by itself (refresh refused), with why: the app goes back to login. */
   onSessionExpired(listener: (message: string) => void): () => void {
     this.expiredListeners.add(listener);
     return () => this.expiredListeners.delete(listener);
@@ -165,16 +167,20 @@ export class ApiClient {
       tokensNow = await this.send<Tokens>('POST', '/auth/refresh', { body: { refresh: tokens.refresh } }, null);
     } catch (error) {
       if (error instanceof ApiError && error.status === 0) throw error; // offline: keep the session
-      throw this.expire();
+      throw this.expire(error);
     }
     this.setTokens(tokensNow);
     return tokensNow;
   }
 
-  private expire(): ApiError {
+  /** Ends the session; `refusal` is the server's answer that ended it, if there was one. */
+  private expire(refusal?: unknown): ApiError {
+    // A blocked account is told so: signing in again would only fail again, without saying why.
+    const blocked = refusal instanceof ApiError && refusal.status === 401 && refusal.detail === ACCOUNT_BLOCKED;
+    const message = blocked ? ACCOUNT_BLOCKED : SESSION_EXPIRED;
     this.setTokens(null);
-    for (const listener of this.expiredListeners) listener(SESSION_EXPIRED);
-    return new ApiError(401, SESSION_EXPIRED);
+    for (const listener of this.expiredListeners) listener(message);
+    return new ApiError(401, message);
   }
 
   /** A request to the API; the answer's JSON, or an ApiError with the server's words. */
@@ -192,7 +198,7 @@ export class ApiClient {
       try {
         return await this.send<T>(method, path, options, fresh.access);
       } catch (retryError) {
-        if (retryError instanceof ApiError && retryError.status === 401) throw this.expire();
+        if (retryError instanceof ApiError && retryError.status === 401) throw this.expire(retryError);
         throw retryError;
       }
     }

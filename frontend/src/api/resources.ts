@@ -37,6 +37,8 @@ export function resources(api: ApiClient) {
         body: password ? { password } : {},
         auth: false,
       }),
+    requestActivation: (email: string) =>
+      api.request<{ detail: string }>('POST', '/auth/activation', { body: { email }, auth: false }),
     requestRecovery: (email: string) =>
       api.request<{ details: string }>('POST', '/auth/recovery', { body: { email }, auth: false }),
     resetPassword: (token: string, password: string) =>
@@ -49,6 +51,7 @@ export function resources(api: ApiClient) {
     deleteUser: (id: number) => send<null>('DELETE', `/users/${id}`),
     userAction: (id: number, action: 'block' | 'unblock' | 'create_admin' | 'revoke_admin') =>
       send<User>('PATCH', `/users/${id}/${action}`),
+    resendActivation: (id: number) => send<User>('PATCH', `/users/${id}/resend_activation`),
     patients: list<User>('/users/patient'),
     patient: (id: number) => get<User>(`/users/patient/${id}`),
 

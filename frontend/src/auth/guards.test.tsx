@@ -87,6 +87,16 @@ describe('what the users workspace offers', () => {
     expect(userActions(admin, user(4))).toMatchObject({ edit: true, block: true, unblock: false, grantAdmin: true, delete: true });
   });
 
+  it('staff may send a new activation link to an account that has never been used', () => {
+    const admin = me('admin', 1);
+    const neverActivated = user(5, { is_active: false, last_login: null });
+    const blocked = user(6, { is_active: false, last_login: '2026-11-20T08:00:00Z' });
+    expect(userActions(admin, neverActivated)).toMatchObject({ resendActivation: true, unblock: true });
+    expect(userActions(admin, blocked)).toMatchObject({ resendActivation: false, unblock: true });
+    expect(userActions(admin, user(7, { last_login: null })).resendActivation).toBe(false);
+    expect(userActions(me('doctor', 1), neverActivated).resendActivation).toBe(false);
+  });
+
   it('a superuser revokes admins but never acts on themself', () => {
     const root = me('superuser', 1);
     expect(userActions(root, user(3, { is_staff: true })).revokeAdmin).toBe(true);

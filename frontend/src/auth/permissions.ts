@@ -8,7 +8,7 @@ export type Reach = 'all' | 'own' | 'none';
 
 export type Action =
   | 'ListUsers' | 'ReadUser' | 'UpdateUser' | 'DeleteUser' | 'BlockUser' | 'UnblockUser'
-  | 'GrantAdmin' | 'RevokeAdmin' | 'ListPatients' | 'ReadPatient' | 'ListRoles' | 'CreateRole'
+  | 'GrantAdmin' | 'RevokeAdmin' | 'ResendActivation' | 'ListPatients' | 'ReadPatient' | 'ListRoles' | 'CreateRole'
   | 'ReadRole' | 'SetDoctorAvailability' | 'ListDoctors' | 'ReadDoctor' | 'ListDiagnostics'
   | 'ReadDiagnostic' | 'ManageDiagnostics' | 'ListDiagnosticBookings' | 'ReadDiagnosticBooking'
   | 'BookDiagnostic' | 'ScheduleDiagnosticBooking' | 'DeleteDiagnosticBooking' | 'ListDoctorVisits'
@@ -34,6 +34,7 @@ const TABLE: Record<Action, [Reach, Reach, Reach, Reach, Reach, Reach]> = {
   UnblockUser:                [A, A, N, N, N, N],
   GrantAdmin:                 [A, A, N, N, N, N],
   RevokeAdmin:                [A, N, N, N, N, N],
+  ResendActivation:           [A, A, N, N, N, N],
   ListPatients:               [A, A, A, A, A, N],
   ReadPatient:                [A, A, A, A, A, O],
   ListRoles:                  [A, A, N, A, N, N],
@@ -90,9 +91,19 @@ export function roleOfUser(user: User): 'superuser' | 'admin' | 'other' {
 }
 
 /**
+ * Whether `user` has probably never activated their account: inactive, and never signed in. (An
+ * account activated and blocked before its first sign-in looks the same; the server then
+ * refuses a new link and says to unblock it.)
+ */
+export function awaitsActivation(user: User): boolean {
+  return user.is_active === false && user.last_login === null;
+}
+
+/**
  * What `me` may do to `target` in the users workspace, with API.md's limits on oneself, on
  * admins and on superusers: nobody blocks, promotes or demotes themself; an admin leaves
  * superusers and other admins alone (but may make someone an admin); only a superuser revokes.
+ * A new activation link harms no one, so staff may send one to any account awaiting activation.
  */
 export function userActions(me: Me, target: User) {
   const self = me.id === target.id;
@@ -104,6 +115,7 @@ export function userActions(me: Me, target: User) {
     delete: (staff && !adminLimited) || self,
     block: staff && !self && !adminLimited && target.is_active === true,
     unblock: staff && !self && !adminLimited && target.is_active === false,
+    resendActivation: can(me.role, 'ResendActivation') && awaitsActivation(target),
     grantAdmin: staff && !self && kind === 'other',
     revokeAdmin: me.role === 'superuser' && !self && kind === 'admin',
   };

@@ -1,10 +1,12 @@
 // Form state keyed by the API's own field paths ("email", "profile.date_of_birth",
 // "user.profile.name"), so the server's field errors land next to the field they name.
-// A field's rule runs as the person types once they have left it (or tried to submit).
+// A field's rule runs as the person types once they have left it (or tried to submit). A form
+// tells the dialog it is in whether it holds unsaved input, so that closing asks first.
 
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiError, type FieldErrors } from '../api/client';
-import type { Rule } from './validate';
+import { useReportUnsaved } from './unsaved';
+import { REQUIRED, type Rule } from './validate';
 
 export interface FieldProps {
   id: string;
@@ -29,6 +31,16 @@ export interface Form<K extends string> {
   reset: (values?: Partial<Record<K, string>>) => void;
 }
 
+/** The server's other ways of saying that a required field is empty. */
+const SERVER_EMPTY = new Set(['This field may not be blank.', 'This field may not be null.']);
+
+/** Field errors in the app's words: an empty required field is "required" wherever it is said. */
+function inAppWords(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(
+    Object.entries(errors).map(([path, messages]) => [path, messages.map((m) => (SERVER_EMPTY.has(m) ? REQUIRED : m))]),
+  );
+}
+
 /** Takes keyboard and screen-reader users to the first field that needs attention. */
 function focusFirstProblem() {
   requestAnimationFrame(() => {
@@ -43,6 +55,9 @@ export function useForm<K extends string>(
   idPrefix = 'f',
 ): Form<K> {
   const [values, setValues] = useState(initial);
+  // What "unchanged" means: the values the form started with, or was last reset to.
+  const pristine = useRef(initial);
+  useReportUnsaved((Object.keys(values) as K[]).some((name) => values[name] !== pristine.current[name]));
   const [touched, setTouched] = useState<Partial<Record<K, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
@@ -91,7 +106,7 @@ export function useForm<K extends string>(
 
   const showError = (error: unknown) => {
     if (error instanceof ApiError) {
-      setServerErrors(error.errors);
+      setServerErrors(inAppWords(error.errors));
       setFormError(error.detail);
       focusFirstProblem();
     } else {
@@ -102,7 +117,8 @@ export function useForm<K extends string>(
   const otherErrors = Object.fromEntries(Object.entries(serverErrors).filter(([path]) => !(path in values)));
 
   const reset = (next: Partial<Record<K, string>> = {}) => {
-    setValues({ ...initial, ...next });
+    pristine.current = { ...initial, ...next };
+    setValues(pristine.current);
     setTouched({});
     setSubmitted(false);
     setServerErrors({});

@@ -99,7 +99,7 @@ describe('required and optional', () => {
     expect(v.required(v.house)('')).toBe(v.REQUIRED);
     expect(v.optional(v.house)('')).toBeNull();
     expect(v.optional(v.house)('#')).not.toBeNull();
-    expect(v.textUpTo(3)('  ')).toBe('This field may not be blank.');
+    expect(v.textUpTo(3)('  ')).toBe(v.REQUIRED);
     expect(v.textUpTo(3)('abcd')).toBe('Use at most 3 characters.');
   });
 });

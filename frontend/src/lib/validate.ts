@@ -4,6 +4,7 @@
 
 export type Rule = (value: string) => string | null;
 
+/** The one message for a required field left empty (or only spaces), whichever form it is in. */
 export const REQUIRED = 'This field is required.';
 
 const LETTER = /\p{Alphabetic}/u;
@@ -130,7 +131,7 @@ export function newPasswordRules(values: { password: string; password_again: str
 /** Free text that must not be blank, at most `max` characters (journals, prescriptions). */
 export function textUpTo(max: number): Rule {
   return (value) => {
-    if (value.trim() === '') return 'This field may not be blank.';
+    if (value.trim() === '') return REQUIRED;
     return chars(value).length > max ? `Use at most ${max} characters.` : null;
   };
 }

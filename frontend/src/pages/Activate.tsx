@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useApi } from '../auth/session';
-import { FormActions, FormMessage, NewPasswordFields } from '../components/Field';
+import { FormActions, FormMessage, NewPasswordFields, TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { Spinner } from '../components/Spinner';
 import { useForm } from '../lib/useForm';
@@ -14,7 +14,8 @@ type Stage = 'activating' | 'needs-password' | 'done' | 'failed';
 
 /**
  * The e-mailed activation link. A patient's account is activated at once; a staff member hired
- * without a password chooses one here (the server asks for it by naming the field).
+ * without a password chooses one here (the server asks for it by naming the field). A link that
+ * no longer works offers a new one.
  */
 export function Activate() {
   const { token = '' } = useParams();
@@ -60,7 +61,7 @@ export function Activate() {
         {stage === 'failed' ? (
           <>
             <Notice kind="error">{problem}</Notice>
-            <p>Activation links work once and for 30 minutes. If yours has expired, contact the clinic.</p>
+            <NewLinkRequest />
           </>
         ) : null}
         {stage === 'needs-password' ? (
@@ -73,5 +74,40 @@ export function Activate() {
         ) : null}
       </section>
     </div>
+  );
+}
+
+/** A link that expired (or was used) is replaced by a new one, sent to the address given. */
+function NewLinkRequest() {
+  const r = useApi();
+  const form = useForm({ email: '' }, () => ({ email: v.required(v.email) }), 'new-link');
+  const [sentTo, setSentTo] = useState<string | null>(null);
+
+  const { busy, submit } = useSubmit(form, async () => {
+    const email = form.values.email.trim();
+    await r.requestActivation(email);
+    setSentTo(email);
+  });
+
+  if (sentTo) {
+    return (
+      <Notice kind="success">
+        If <strong>{sentTo}</strong> belongs to an account waiting for activation, a new link is on its way. It works
+        once, for 30 minutes.
+      </Notice>
+    );
+  }
+  return (
+    <>
+      <p>Activation links work once and for 30 minutes. Enter the e-mail address you registered with and we will send you a new one.</p>
+      <form className="form-stack" onSubmit={submit} noValidate aria-label="Send a new activation link">
+        <FormMessage error={form.formError} />
+        <TextField label="E-mail" type="email" autoComplete="email" field={form.field('email')} required />
+        <FormActions busy={busy} label="Send a new link" busyLabel="Sending…" />
+      </form>
+      <p className="auth-page__links">
+        <Link to="/login">Already activated? Sign in</Link>
+      </p>
+    </>
   );
 }

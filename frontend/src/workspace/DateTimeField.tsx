@@ -4,11 +4,11 @@ import { CLINIC_TZ } from '../config';
 import { TextField } from '../components/Field';
 import type { FieldProps } from '../lib/useForm';
 import { clinicLocalToDate, dateToClinicLocal } from '../lib/time';
-import type { Rule } from '../lib/validate';
+import { REQUIRED, type Rule } from '../lib/validate';
 
 /** A future time that exists on the clinic's clocks. */
 export const futureClinicTime: Rule = (value) => {
-  if (!value.trim()) return 'This field is required.';
+  if (!value.trim()) return REQUIRED;
   const moment = clinicLocalToDate(value);
   if (!moment) return 'That time does not exist in the clinic’s time zone (the clocks skip it), or is not a date and time.';
   return moment.getTime() > Date.now() ? null : 'Choose a date and time in the future.';

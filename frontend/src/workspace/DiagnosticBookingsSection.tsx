@@ -65,7 +65,6 @@ export default function DiagnosticBookingsSection() {
   const [scheduling, setScheduling] = useState<DiagnosticBooking | null>(null);
   const { reloadKey, reload } = useReload();
   const action = useAction();
-  const [done, setDone] = useState<string | null>(null);
   if (!me) return null;
   const ownOnly = !canForAnyone(me.role, 'ListDiagnosticBookings');
   const mayBookForOthers = canForAnyone(me.role, 'BookDiagnostic');
@@ -91,7 +90,6 @@ export default function DiagnosticBookingsSection() {
           ) : null
         }
         create={mayBookForOthers && { label: 'Book an examination', onClick: () => setBooking(true) }}
-        done={done}
         outcome={action.outcome}
       />
       <ResourceList<DiagnosticBooking>
@@ -143,7 +141,7 @@ export default function DiagnosticBookingsSection() {
             onCancel={() => setBooking(false)}
             onDone={(b) => {
               setBooking(false);
-              setDone(`${b.diagnostic_service.modality} is booked for ${fullName(b.user)} on ${formatDateTime(b.date_time)}.`);
+              action.succeeded(`${b.diagnostic_service.modality} is booked for ${fullName(b.user)} on ${formatDateTime(b.date_time)}.`);
               reload();
             }}
           />
@@ -156,7 +154,7 @@ export default function DiagnosticBookingsSection() {
             onCancel={() => setScheduling(null)}
             onDone={() => {
               setScheduling(null);
-              setDone('The time is saved and the patient has been e-mailed.');
+              action.succeeded('The time is saved and the patient has been e-mailed.');
               reload();
             }}
           />

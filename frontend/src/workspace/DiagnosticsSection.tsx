@@ -13,6 +13,7 @@ import { useForm } from '../lib/useForm';
 import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
 import { OLDEST_OR_NEWEST, SectionHead, useReload } from './listSection';
+import { forPatient } from './patientWords';
 import { useAction } from './useAction';
 
 const modalityRules = () => ({ modality: v.required((value) => v.textUpTo(100)(value.trim())) });
@@ -50,6 +51,7 @@ export default function DiagnosticsSection() {
     action.run(() => r.bookDiagnostic({ diagnostics_id: item.id }), {
       confirm: `Ask for “${item.modality}”? The clinic will give you a time and e-mail it to you.`,
       success: `You asked for “${item.modality}”. The clinic will e-mail you the time; it is listed under My examinations.`,
+      refusal: forPatient,
     });
 
   const remove = async (item: Diagnostic) => {

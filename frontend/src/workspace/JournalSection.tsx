@@ -16,7 +16,15 @@ const journalRules = () => ({
   planning: v.textUpTo(TEXT_MAX),
 });
 
-export function JournalForm({ patient, onDone, onCancel }: { patient?: User; onDone: () => void; onCancel: () => void }) {
+export function JournalForm({
+  patient,
+  onDone,
+  onCancel,
+}: {
+  patient?: User;
+  onDone: (entry: JournalEntry) => void;
+  onCancel: () => void;
+}) {
   const r = useApi();
   const form = useForm(
     { user_id: patient ? String(patient.id) : '', diagnosis: '', description: '', planning: '' },
@@ -24,13 +32,13 @@ export function JournalForm({ patient, onDone, onCancel }: { patient?: User; onD
     'journal',
   );
   const { busy, submit } = useSubmit(form, async () => {
-    await r.writeJournal({
+    const entry = await r.writeJournal({
       user_id: Number(form.values.user_id),
       diagnosis: form.values.diagnosis,
       description: form.values.description,
       planning: form.values.planning,
     });
-    onDone();
+    onDone(entry);
   });
 
   return (

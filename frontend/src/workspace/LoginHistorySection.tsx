@@ -3,9 +3,9 @@
 import { useState } from 'react';
 import type { LoginAttempt } from '../api/types';
 import { useApi } from '../auth/session';
-import { Notice } from '../components/Notice';
 import { ResourceList } from '../components/ResourceList';
 import { formatDateTime } from '../lib/time';
+import { OutcomeNotice } from './listSection';
 import { useAction } from './useAction';
 
 export default function LoginHistorySection() {
@@ -23,7 +23,7 @@ export default function LoginHistorySection() {
 
   return (
     <>
-      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <OutcomeNotice outcome={action.outcome} />
       <ResourceList<LoginAttempt>
         label="Login history"
         load={r.loginHistory}

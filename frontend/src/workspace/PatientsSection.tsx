@@ -6,12 +6,14 @@ import type { User } from '../api/types';
 import { can } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
-import { Notice } from '../components/Notice';
 import { ResourceList } from '../components/ResourceList';
 import { formatDate } from '../lib/time';
 import { JournalForm } from './JournalSection';
+import { OutcomeNotice } from './listSection';
 import { PERSON_FILTERS, personName, UserFacts } from './people';
 import { PrescriptionForm } from './PrescriptionsSection';
+import { writtenMessage } from './records';
+import { useAction } from './useAction';
 
 type Mode = 'view' | 'journal' | 'prescription';
 
@@ -19,7 +21,7 @@ export default function PatientsSection() {
   const r = useApi();
   const { me } = useSession();
   const [open, setOpen] = useState<{ patient: User; mode: Mode } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
   if (!me) return null;
   const writesJournal = can(me.role, 'WriteJournalEntry');
   const writesPrescription = can(me.role, 'WritePrescription');
@@ -27,7 +29,7 @@ export default function PatientsSection() {
 
   return (
     <>
-      {done ? <Notice kind="success">{done}</Notice> : null}
+      <OutcomeNotice outcome={action.outcome} />
       <ResourceList<User>
         label="Patients"
         load={r.patients}
@@ -81,7 +83,7 @@ export default function PatientsSection() {
             patient={open.patient}
             onCancel={close}
             onDone={() => {
-              setDone(`The journal entry for ${open.patient.profile.name} ${open.patient.profile.surname} is saved; they have been told by e-mail.`);
+              action.succeeded(writtenMessage('journal entry', open.patient));
               close();
             }}
           />
@@ -93,7 +95,7 @@ export default function PatientsSection() {
             patient={open.patient}
             onCancel={close}
             onDone={() => {
-              setDone(`The prescription for ${open.patient.profile.name} ${open.patient.profile.surname} is saved; they have been told by e-mail.`);
+              action.succeeded(writtenMessage('prescription', open.patient));
               close();
             }}
           />

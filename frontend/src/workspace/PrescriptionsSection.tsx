@@ -14,16 +14,24 @@ const rules = () => ({
   description: v.textUpTo(TEXT_MAX),
 });
 
-export function PrescriptionForm({ patient, onDone, onCancel }: { patient?: User; onDone: () => void; onCancel: () => void }) {
+export function PrescriptionForm({
+  patient,
+  onDone,
+  onCancel,
+}: {
+  patient?: User;
+  onDone: (prescription: Prescription) => void;
+  onCancel: () => void;
+}) {
   const r = useApi();
   const form = useForm({ user_id: patient ? String(patient.id) : '', recipe: '', description: '' }, rules, 'prescription');
   const { busy, submit } = useSubmit(form, async () => {
-    await r.writePrescription({
+    const prescription = await r.writePrescription({
       user_id: Number(form.values.user_id),
       recipe: form.values.recipe,
       description: form.values.description,
     });
-    onDone();
+    onDone(prescription);
   });
 
   return (

@@ -7,6 +7,8 @@ import type { User } from '../api/types';
 import { useApi, useSession } from '../auth/session';
 import { Notice } from '../components/Notice';
 import { Spinner } from '../components/Spinner';
+import { OutcomeNotice } from './listSection';
+import { forPatient } from './patientWords';
 import { ProfileEditForm, UserFacts } from './people';
 import { ROLE_LABELS } from './sections';
 import { useAction } from './useAction';
@@ -18,7 +20,6 @@ export default function ProfileSection() {
   const [user, setUser] = useState<User | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
   const action = useAction();
 
   useEffect(() => {
@@ -32,6 +33,7 @@ export default function ProfileSection() {
     const ok = await action.run(() => r.deleteUser(me.id), {
       confirm: 'Delete your account for good? You will be signed out and cannot undo this.',
       success: 'Your account is deleted.',
+      refusal: me.role === 'patient' ? forPatient : undefined,
     });
     if (ok) {
       navigate('/', { replace: true });
@@ -42,9 +44,9 @@ export default function ProfileSection() {
   return (
     <div className="panel">
       {problem ? <Notice kind="error">{problem}</Notice> : null}
-      {saved ? <Notice kind="success">{saved}</Notice> : null}
+      {action.outcome?.kind === 'success' ? <OutcomeNotice outcome={action.outcome} /> : null}
       {action.outcome?.kind === 'error' ? (
-        <Notice kind="error">
+        <Notice key={action.outcome.key} kind="error">
           <p>
             <strong>Your account was not deleted.</strong>
           </p>
@@ -74,7 +76,7 @@ export default function ProfileSection() {
           user={user}
           onCancel={() => setEditing(false)}
           onSaved={(next) => {
-            setSaved(
+            action.succeeded(
               next.pending_email
                 ? `Saved. Confirm ${next.pending_email} from the link we just e-mailed to it.`
                 : 'Your profile is saved.',

@@ -81,7 +81,6 @@ export default function StaffSection() {
   const { me } = useSession();
   const [hiring, setHiring] = useState(false);
   const { reloadKey, reload } = useReload();
-  const [hired, setHired] = useState<string | null>(null);
   const action = useAction();
   if (!me) return null;
   const manage = can(me.role, 'CreateRole');
@@ -99,7 +98,6 @@ export default function StaffSection() {
     <>
       <SectionHead
         create={manage && { label: 'Register a staff member', onClick: () => setHiring(true) }}
-        done={hired}
         outcome={action.outcome}
       />
       <ResourceList<StaffMember>
@@ -163,7 +161,7 @@ export default function StaffSection() {
             onCancel={() => setHiring(false)}
             onDone={(member) => {
               setHiring(false);
-              setHired(`${fullName(member.user)} is registered as ${ROLE_NAMES[member.role].toLowerCase()}; the activation link is on its way to ${member.user.email}.`);
+              action.succeeded(`${fullName(member.user)} is registered as ${ROLE_NAMES[member.role].toLowerCase()}; the activation link is on its way to ${member.user.email}.`);
               reload();
             }}
           />

@@ -12,7 +12,7 @@ import { Notice } from '../components/Notice';
 import { ResourceList } from '../components/ResourceList';
 import { Spinner } from '../components/Spinner';
 import { AccountBadges, PERSON_FILTERS, personName, ProfileEditForm, UserFacts } from './people';
-import { useReload } from './listSection';
+import { OutcomeNotice, useReload } from './listSection';
 import { useAction } from './useAction';
 
 interface AccountButton {
@@ -34,6 +34,12 @@ function accountButtons(r: Resources, user: User, allowed: ReturnType<typeof use
       call: () => r.userAction(user.id, 'block'),
       success: 'The account is blocked; they have been told by e-mail.',
       confirm: `Block ${user.email}? They will be signed out at once.`,
+    },
+    {
+      shown: allowed.resendActivation,
+      label: 'Resend activation link',
+      call: () => r.resendActivation(user.id),
+      success: `A new activation link is on its way to ${user.email}. It works once, for 30 minutes.`,
     },
     {
       shown: allowed.unblock,
@@ -102,7 +108,7 @@ function UserDialog({ userId, onClose, onChanged }: { userId: number; onClose: (
     <Dialog title={user ? `${user.profile.name} ${user.profile.surname}` : 'Account'} onClose={onClose} wide>
       {loadError ? <Notice kind="error">{loadError}</Notice> : null}
       {!user && !loadError ? <Spinner /> : null}
-      {action.outcome ? <Notice kind={action.outcome.kind}>{action.outcome.text}</Notice> : null}
+      <OutcomeNotice outcome={action.outcome} />
       {user && allowed && !editing ? (
         <>
           <UserFacts user={user} />

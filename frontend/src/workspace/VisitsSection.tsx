@@ -53,7 +53,6 @@ export default function VisitsSection() {
   const { me } = useSession();
   const [booking, setBooking] = useState(false);
   const { reloadKey, reload } = useReload();
-  const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   if (!me) return null;
   const ownOnly = !canForAnyone(me.role, 'ListDoctorVisits');
@@ -106,7 +105,6 @@ export default function VisitsSection() {
       <SectionHead
         intro={ownOnly ? 'Your appointments with our doctors. You can cancel a visit here until 24 hours before it; after that, please call us.' : null}
         create={can(me.role, 'BookDoctorVisit') && { label: 'Book a visit', onClick: () => setBooking(true) }}
-        done={done}
         outcome={action.outcome}
       />
       <ResourceList<DoctorVisit>
@@ -165,7 +163,7 @@ export default function VisitsSection() {
             onCancel={() => setBooking(false)}
             onDone={(visit) => {
               setBooking(false);
-              setDone(`${fullName(visit.user)} is booked with Dr ${visit.doctor.name} ${visit.doctor.surname} on ${formatDateTime(visit.date_time)}.`);
+              action.succeeded(`${fullName(visit.user)} is booked with Dr ${visit.doctor.name} ${visit.doctor.surname} on ${formatDateTime(visit.date_time)}.`);
               reload();
             }}
           />

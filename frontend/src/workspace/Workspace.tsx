@@ -1,9 +1,10 @@
 // The signed-in area: a menu of the parts the caller's role has, and the part chosen.
 
 import { lazy, Suspense, type ComponentType } from 'react';
-import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { RequireRole } from '../auth/guards';
 import { useSession } from '../auth/session';
+import { LoadFailureBoundary } from '../components/LoadFailure';
 import { Spinner } from '../components/Spinner';
 import { ROLE_LABELS, SECTIONS, sectionsFor, type SectionKey } from './sections';
 import './Workspace.css';
@@ -23,6 +24,7 @@ const PAGES: Record<SectionKey, ComponentType> = {
 
 export default function Workspace() {
   const { me } = useSession();
+  const { pathname } = useLocation();
   if (!me) return null;
   const mine = sectionsFor(me.role);
   return (
@@ -43,27 +45,29 @@ export default function Workspace() {
         </nav>
       </aside>
       <div className="workspace__content">
-        <Suspense fallback={<Spinner />}>
-          <Routes>
-            <Route index element={<Navigate to={mine[0].key} replace />} />
-            {SECTIONS.map((section) => {
-              const Page = PAGES[section.key];
-              return (
-                <Route
-                  key={section.key}
-                  path={section.key}
-                  element={
-                    <RequireRole roles={section.roles}>
-                      <h1>{section.label(me.role)}</h1>
-                      <Page />
-                    </RequireRole>
-                  }
-                />
-              );
-            })}
-            <Route path="*" element={<Navigate to={mine[0].key} replace />} />
-          </Routes>
-        </Suspense>
+        <LoadFailureBoundary resetKey={pathname}>
+          <Suspense fallback={<Spinner />}>
+            <Routes>
+              <Route index element={<Navigate to={mine[0].key} replace />} />
+              {SECTIONS.map((section) => {
+                const Page = PAGES[section.key];
+                return (
+                  <Route
+                    key={section.key}
+                    path={section.key}
+                    element={
+                      <RequireRole roles={section.roles}>
+                        <h1>{section.label(me.role)}</h1>
+                        <Page />
+                      </RequireRole>
+                    }
+                  />
+                );
+              })}
+              <Route path="*" element={<Navigate to={mine[0].key} replace />} />
+            </Routes>
+          </Suspense>
+        </LoadFailureBoundary>
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 // What the workspace's list sections share: the intro, the button that opens the create dialog,
-// the notices above the list, the list's reload after a change, and the common filters.
+// the notice above the list, the list's reload after a change, and the common filters.
 
 import { useCallback, useState, type ReactNode } from 'react';
 import { Notice } from '../components/Notice';
@@ -24,19 +24,26 @@ export const OLDEST_OR_NEWEST = [
   { value: '-id', label: 'Newest first' },
 ];
 
+/** The latest outcome of a section's actions; a new one takes the place of the one before. */
+export function OutcomeNotice({ outcome }: { outcome: Outcome | null }) {
+  return outcome ? (
+    <Notice key={outcome.key} kind={outcome.kind}>
+      {outcome.text}
+    </Notice>
+  ) : null;
+}
+
 /**
  * Everything above a section's list, in this order: a line about what it holds, the button
- * that creates (when the caller may), what the last create said, and the last row action's outcome.
+ * that creates (when the caller may), and the outcome of the latest save or row action.
  */
 export function SectionHead({
   intro,
   create,
-  done,
   outcome,
 }: {
   intro?: ReactNode;
   create?: { label: string; onClick: () => void } | false;
-  done?: string | null;
   outcome: Outcome | null;
 }) {
   return (
@@ -49,8 +56,7 @@ export function SectionHead({
           </button>
         </div>
       ) : null}
-      {done ? <Notice kind="success">{done}</Notice> : null}
-      {outcome ? <Notice kind={outcome.kind}>{outcome.text}</Notice> : null}
+      <OutcomeNotice outcome={outcome} />
     </>
   );
 }

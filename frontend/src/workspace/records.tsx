@@ -42,10 +42,15 @@ export interface RecordsKind<T extends PatientRecord> {
   ownIntro?: string;
   emptyText: { own: string; all: string };
   writeLabel: string;
-  Form: ComponentType<{ onDone: () => void; onCancel: () => void }>;
+  Form: ComponentType<{ onDone: (written: T) => void; onCancel: () => void }>;
   /** The record's text below who and when, and whether it needs a wide dialog. */
   body: (item: T) => ReactNode;
   wideReading?: boolean;
+}
+
+/** What staff are told once a record is written. */
+export function writtenMessage(noun: string, patient: User): string {
+  return `The ${noun} for ${fullName(patient)} is saved; they have been told by e-mail.`;
 }
 
 /** The patient a record is for: fixed when written from their page, otherwise searched for. */
@@ -128,8 +133,9 @@ export function RecordsSection<T extends PatientRecord>({ kind }: { kind: Record
         <Dialog title={kind.writeLabel} onClose={() => setWriting(false)} wide>
           <Form
             onCancel={() => setWriting(false)}
-            onDone={() => {
+            onDone={(written) => {
               setWriting(false);
+              action.succeeded(writtenMessage(kind.noun, written.user));
               reload();
             }}
           />

@@ -14,7 +14,7 @@ use qhealth::auth::{
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{ClientIp, JsonBody, PathToken};
 use qhealth::mail::{self, Notification};
-use qhealth::openapi::{Problem, TooManyRequests, Unauthorized};
+use qhealth::openapi::{Detail, Problem, TooManyRequests, Unauthorized};
 use qhealth::page::bump_version;
 use qhealth::users::{self, User, Viewer};
 use qhealth::validate::{Input, rules};
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(activate))
         .routes(routes!(logout))
         .routes(routes!(recovery))
+        .routes(routes!(request_activation))
         .routes(routes!(reset_password))
         .routes(routes!(socket_token))
         .routes(routes!(qhealth_role))
@@ -103,6 +104,15 @@ struct RecoveryBody {
 struct LinkSent {
     /// Always `Link send to email` (QHealth v1's wording and key).
     details: String,
+}
+
+/// The e-mail address of an account waiting for activation.
+#[derive(ToSchema)]
+#[schema(as = ActivationRequest, example = json!({"email": "eva@example.com"}))]
+#[allow(dead_code)] // documentation only: `request_activation` reads the body field by field
+struct ActivationRequestBody {
+    /// The address the account was registered with; case and surrounding spaces do not matter.
+    email: String,
 }
 
 /// A new password.
@@ -248,8 +258,9 @@ async fn record_attempt(
 ///
 /// The refresh token is spent; the answer holds a new access token and a new refresh token of
 /// the same session. 401 for an invalid, expired or already used refresh token, or an account
-/// that is no longer active. Presenting a used refresh token again ends its whole session
-/// (every token of it stops working): it means the token was copied.
+/// that is no longer active (for an account blocked since, the `detail` says so). Presenting a
+/// used refresh token again ends its whole session (every token of it stops working): it means
+/// the token was copied.
 ///
 /// **Who:** anyone holding a refresh token.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshBody,
@@ -405,17 +416,62 @@ async fn recovery(
             TokenType::Activate => Notification::Activation { name, token },
             _ => Notification::Recovery { name, token },
         };
-        let mut tx = state.db.begin().await?;
-        if recent_link_mails(&mut tx, &email, notification.kind(), now).await? < MAX_LINK_MAILS {
-            let queued = mail::queue(&mut tx, &state, &email, notification).await?;
-            tx.commit().await?;
-            // Sent in the background: waiting for SES only when the account exists would
-            // reveal that it does.
-            let state = state.clone();
-            tokio::spawn(async move { mail::deliver(&state, [queued]).await });
-        }
+        send_link_mail(&state, &email, notification).await?;
     }
     Ok(Json(json!({"details": "Link send to email"})))
+}
+
+/// The answer to every request for a new activation link.
+const ACTIVATION_LINK_REQUESTED: &str = "If this address belongs to an account waiting for activation, a new activation link is on its way.";
+
+/// Asks for a new activation link.
+///
+/// For when the first link has expired (it works for 30 minutes) or went astray. Always answers
+/// the same, whether or not the address is registered. If it belongs to an account that was
+/// never activated, a new activation link (valid 30 minutes, single use) is e-mailed to it; an
+/// account that is active, or was activated and then blocked, gets nothing. At most 3
+/// activation links go to one address within 10 minutes.
+///
+/// **Who:** anyone.
+#[utoipa::path(post, path = "/auth/activation", tag = "auth", request_body = ActivationRequestBody,
+    responses((status = 200, body = Detail,
+        example = json!({"detail": ACTIVATION_LINK_REQUESTED}))))]
+async fn request_activation(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
+    let email = login_email(&required_text(&body, "email")?);
+    let waiting: Option<(u64, String)> = sqlx::query_as(
+        "SELECT u.id, p.name FROM users u JOIN profiles p ON p.user_id = u.id
+         WHERE u.email = ? AND NOT u.is_active AND u.activated_at IS NULL",
+    )
+    .bind(&email)
+    .fetch_optional(&state.db)
+    .await?;
+    if let Some((user_id, name)) = waiting {
+        let token = state.tokens.sign(&Claims::new(TokenType::Activate, user_id, state.now()))?;
+        send_link_mail(&state, &email, Notification::Activation { name, token }).await?;
+    }
+    Ok(Json(json!({"detail": ACTIVATION_LINK_REQUESTED})))
+}
+
+/// Queues a link e-mail unless `email` has had enough of its kind lately, and sends it in the
+/// background: waiting for SES only when the account exists would reveal that it does.
+async fn send_link_mail(
+    state: &AppState,
+    email: &str,
+    notification: Notification,
+) -> ApiResult<()> {
+    let mut tx = state.db.begin().await?;
+    if recent_link_mails(&mut tx, email, notification.kind(), state.now()).await? >= MAX_LINK_MAILS
+    {
+        return Ok(());
+    }
+    let queued = mail::queue(&mut tx, state, email, notification).await?;
+    tx.commit().await?;
+    let state = state.clone();
+    tokio::spawn(async move { mail::deliver(&state, [queued]).await });
+    Ok(())
 }
 
 /// How many e-mails of `kind` went to `email` lately.

@@ -1,6 +1,7 @@
 //! `/api/users`: registration, the user and patient lists, profiles, e-mail changes, and the
 //! account actions staff take (API.md, "Users").
 
+mod activation;
 mod filters;
 
 use axum::Json;
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unblock))
         .routes(routes!(create_admin))
         .routes(routes!(revoke_admin))
+        .routes(routes!(activation::resend_activation))
 }
 
 /// A registration.

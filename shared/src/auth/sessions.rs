@@ -57,6 +57,9 @@ async fn issue_pair(
 }
 
 const SESSION_ENDED: &str = "Your session has ended. Please sign in again.";
+/// The 401 of a refresh for an account that staff have blocked since the session began: the
+/// holder of a genuine refresh token is told why, so they do not just sign in and fail again.
+const ACCOUNT_BLOCKED: &str = "Your account has been blocked. Please contact the clinic.";
 
 /// Spends `refresh_token` and issues the next pair of its family.
 pub async fn rotate_session(
@@ -96,11 +99,21 @@ pub async fn rotate_session(
     .fetch_one(&mut *tx)
     .await?;
     if alive == 0 {
-        return Err(ApiError::Unauthorized(SESSION_ENDED));
+        return Err(ApiError::Unauthorized(why_ended(&mut tx, claims.user_id).await?));
     }
     let pair = issue_pair(&mut tx, keys, claims.user_id, family, now).await?;
     tx.commit().await?;
     Ok(pair)
+}
+
+/// Why a session of `user_id` cannot go on: its account was blocked, or the session itself was
+/// ended (signed out, a new password, a reused token) or the account deleted.
+async fn why_ended(conn: &mut MySqlConnection, user_id: u64) -> Result<&'static str, ApiError> {
+    let is_active: Option<bool> = sqlx::query_scalar("SELECT is_active FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(if is_active == Some(false) { ACCOUNT_BLOCKED } else { SESSION_ENDED })
 }
 
 /// Ends one family (sign-out, or a reused refresh token).
