@@ -55,7 +55,8 @@ CREATE TABLE profile_suffixes (
     suffix  VARCHAR(30) NOT NULL,
     user_id BIGINT UNSIGNED NOT NULL,
     PRIMARY KEY (field, suffix, user_id),
-    KEY profile_suffixes_user (user_id),
+    -- a row's check "does this user's surname contain ..." reads only that field's suffixes
+    KEY profile_suffixes_user (user_id, field, suffix),
     CONSTRAINT profile_suffixes_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_520_ci;
 
@@ -418,3 +419,11 @@ CREATE INDEX doctor_visits_doctor ON doctor_visits (doctor_id);
 -- and the login history filtered by outcome in id order (login_attempts_success_created still
 -- serves the orders by time).
 CREATE INDEX login_attempts_success ON login_attempts (success);
+
+-- The users a birth date, an age or a gender filter matches, straight from the index (the
+-- profile's id is its primary key, the user's id is not).
+ALTER TABLE profiles
+    DROP INDEX profiles_date_of_birth,
+    ADD INDEX profiles_date_of_birth (date_of_birth, user_id),
+    DROP INDEX profiles_gender,
+    ADD INDEX profiles_gender (gender, user_id);

@@ -23,13 +23,14 @@ static USERS: Table =
 static USER: KeyColumn =
     KeyColumn { column: "u.id", index: "PRIMARY", counts: None, slice_counts: &[] };
 
-/// The patients: no staff flag, no superuser flag, no staff role.
+/// The patients: no staff flag, no superuser flag, no staff role (checked row by row, as
+/// [`KeyFilter::push_condition`] explains).
 const PATIENTS: Slice = Slice {
     counted: CountedList("patients"),
     index: "PRIMARY",
     condition: SliceCondition::Sql(
         "u.is_superuser = FALSE AND u.is_staff = FALSE \
-         AND NOT EXISTS (SELECT 1 FROM roles ur WHERE ur.user_id = u.id)",
+         AND (SELECT 1 FROM roles ur WHERE ur.user_id = u.id LIMIT 1) IS NULL",
     ),
 };
 

@@ -121,28 +121,51 @@ pub struct ListQuery {
 struct Statistics {
     table_rows: u64,
     slice_rows: u64,
+    /// The table's lowest and highest ids, for the window of an in-order read.
+    ids: (u64, u64),
     matched: Vec<(u64, bool)>,
 }
 
 impl Statistics {
     fn into_numbers(self) -> Vec<u64> {
-        let mut numbers = vec![self.table_rows, self.slice_rows];
-        numbers
-            .extend(self.matched.iter().flat_map(|&(rows, in_slice)| [rows, u64::from(in_slice)]));
+        let mut numbers = vec![self.table_rows, self.slice_rows, self.ids.0, self.ids.1];
+        let matched = self.matched.iter().flat_map(|&(rows, in_slice)| [rows, u64::from(in_slice)]);
+        numbers.extend(matched);
         numbers
     }
 
     fn from_numbers(numbers: &[u64]) -> Self {
+        let number = |i: usize| numbers.get(i).copied().unwrap_or(0);
         Self {
-            table_rows: numbers.first().copied().unwrap_or(0),
-            slice_rows: numbers.get(1).copied().unwrap_or(0),
+            table_rows: number(0),
+            slice_rows: number(1),
+            ids: (number(2), number(3)),
             matched: numbers
-                .get(2..)
+                .get(4..)
                 .unwrap_or_default()
                 .chunks(2)
                 .map(|pair| (pair[0], pair.get(1).is_some_and(|&flag| flag == 1)))
                 .collect(),
         }
+    }
+
+    /// The id an in-order read of `request` need not pass, reading in `direction`: about four
+    /// times as far into the table as the page is expected to lie, were the matches spread
+    /// evenly over the ids. `None` when that is the whole table.
+    fn in_order_window(&self, request: PageRequest, direction: Direction) -> Option<u64> {
+        let reach = request.offset().saturating_add(request.limit());
+        let expected = self.expected_rows().max(1);
+        let rows = u128::from(reach) * 4 * u128::from(self.slice_rows) / u128::from(expected);
+        if rows >= u128::from(self.slice_rows) || self.table_rows == 0 {
+            return None;
+        }
+        let (first, last) = self.ids;
+        let span = u128::from(last.saturating_sub(first)) + 1;
+        let ids = u64::try_from(rows * span / u128::from(self.table_rows)).ok()?.max(1);
+        Some(match direction {
+            Direction::Ascending => first.saturating_add(ids),
+            Direction::Descending => last.saturating_sub(ids),
+        })
     }
 
     /// The filter with the fewest matched rows, which drives a [`Plan::ByKey`] read.
@@ -173,8 +196,9 @@ enum Ids {
     Counted(Start),
     /// Through the scope's index.
     Scoped,
-    /// Walking the table (or its slice) in id order, checking every filter.
-    InOrder,
+    /// Walking the table (or its slice) in id order, checking every filter, no further than
+    /// the id given (exclusive reading oldest first, inclusive reading newest first).
+    InOrder { window: Option<u64> },
     /// Through the index of filter `driver`'s key column.
     ByKey { driver: usize },
 }
@@ -237,11 +261,25 @@ impl ListQuery {
             };
         }
         let driver = statistics.driver();
-        let ids = match Plan::choose(request, statistics.slice_rows, statistics.expected_rows()) {
-            Plan::InOrder => Ids::InOrder,
-            Plan::ByKey => Ids::ByKey { driver },
-        };
-        let rows: Vec<Versioned<R>> = self.fetch(db, request, page_sql, &ids).await?;
+        let by_key = Ids::ByKey { driver };
+        let rows: Vec<Versioned<R>> =
+            match Plan::choose(request, statistics.slice_rows, statistics.expected_rows()) {
+                Plan::ByKey => self.fetch(db, request, page_sql, &by_key).await?,
+                Plan::InOrder => {
+                    // Matches bunched at the other end of the table (a filter correlated with
+                    // age) would make the walk read the whole table: it goes only so far, and a
+                    // page it could not fill there is read by key.
+                    let window = statistics.in_order_window(request, self.direction);
+                    let in_order = Ids::InOrder { window };
+                    let rows = self.fetch(db, request, page_sql, &in_order).await?;
+                    let filled = u64::try_from(rows.len()).unwrap_or(u64::MAX) >= request.limit();
+                    if filled || window.is_none() {
+                        rows
+                    } else {
+                        self.fetch(db, request, page_sql, &by_key).await?
+                    }
+                }
+            };
         if rows.is_empty() && request.page > 1 {
             return Err(ApiError::InvalidPage);
         }
@@ -281,6 +319,7 @@ impl ListQuery {
         let numbers = counts
             .remember(self.cache_name(), key, version, || async {
                 let table_rows = self.table.all.total(db).await?;
+                let ids = self.id_range(db).await?;
                 let slice_rows = match self.slice {
                     Some(slice) => slice.counted.total(db).await?,
                     None => table_rows,
@@ -295,10 +334,18 @@ impl ListQuery {
                         (None, None) => (self.count_keys(db, filter).await?, false),
                     });
                 }
-                Ok(Statistics { table_rows, slice_rows, matched }.into_numbers())
+                Ok(Statistics { table_rows, slice_rows, ids, matched }.into_numbers())
             })
             .await?;
         Ok(Statistics::from_numbers(&numbers))
+    }
+
+    /// The table's lowest and highest ids (the two ends of its primary key).
+    async fn id_range(&self, db: &mut MySqlConnection) -> Result<(u64, u64), sqlx::Error> {
+        let mut query = QueryBuilder::new("SELECT CAST(COALESCE(MIN(");
+        query.push(self.table.id).push("), 0) AS UNSIGNED), CAST(COALESCE(MAX(");
+        query.push(self.table.id).push("), 0) AS UNSIGNED) FROM ").push(self.table.from);
+        query.build_query_as::<(u64, u64)>().fetch_one(db).await
     }
 
     /// The page's rows: the page statement around the ids the plan reads.
@@ -338,13 +385,20 @@ impl ListQuery {
                 self.push_filters(query, None);
                 request.offset()
             }
-            Ids::InOrder => {
+            Ids::InOrder { window } => {
                 self.push_from_index(
                     query,
                     Some(self.slice.map_or("PRIMARY", |slice| slice.index)),
                 );
                 query.push(" WHERE TRUE");
                 self.push_slice(query);
+                if let Some(edge) = window {
+                    query.push(" AND ").push(self.table.id);
+                    match self.direction {
+                        Direction::Ascending => query.push(" < ").push_bind(*edge),
+                        Direction::Descending => query.push(" > ").push_bind(*edge),
+                    };
+                }
                 self.push_filters(query, None);
                 request.offset()
             }
