@@ -539,3 +539,22 @@ async fn simultaneous_bookings_of_one_modality_make_one(db: MySqlPool) {
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     assert_eq!(app.emails_to(&c.eva.email).len(), 3);
 }
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn an_examination_after_2038_is_booked_and_moved(db: MySqlPool) {
+    // MySQL's TIMESTAMP ends in January 2038; bookings are DATETIMEs and must not end with it.
+    let app = TestApp::spawn(db).await;
+    let c = Clinic::open(&app).await;
+    let mri = add_modality(&app, &c.root, "MRI").await;
+    let body =
+        json!({"user_id": c.nils.id, "diagnostics_id": mri, "date_time": "2040-06-01T10:00:00Z"});
+    let (status, booking) = book(&app, &c.operator, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{booking}");
+    assert_eq!(booking["date_time"], "2040-06-01T10:00:00Z");
+    let id = booking["id"].as_u64().unwrap();
+    let moved = json!({"date_time": "2045-01-02T09:30:00Z"});
+    let (status, booking) =
+        app.patch(&c.operator, &format!("/booking_diagnostic/{id}"), moved).await;
+    assert_eq!(status, StatusCode::OK, "{booking}");
+    assert_eq!(booking["date_time"], "2045-01-02T09:30:00Z");
+}

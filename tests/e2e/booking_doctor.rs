@@ -767,3 +767,22 @@ async fn staff_and_operators_delete_visits(db: MySqlPool) {
     assert_eq!(page["total_items"], 0);
     assert!(with_subject(&app, "eva@clinic.test", CANCELLED_SUBJECT).is_empty());
 }
+
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn a_visit_after_2038_is_booked_and_its_slot_still_guarded(db: MySqlPool) {
+    // MySQL's TIMESTAMP ends in January 2038; visits are DATETIMEs and must not end with it.
+    let app = TestApp::spawn(db).await;
+    let root = app.superuser().await;
+    let doctor = doctor_on_file(&app, "karin@clinic.test", "Karin", "Berg", "Cardiology").await;
+    let eva = patient_on_file(&app, "eva@clinic.test", "Eva", "Lind").await;
+    let per = patient_on_file(&app, "per@clinic.test", "Per", "Holm").await;
+    let (status, body) = book(&app, &root, eva, doctor, "2040-06-01T10:00:00Z").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["date_time"], "2040-06-01T10:00:00Z");
+    let (status, body) = book(&app, &root, per, doctor, "2040-06-01T12:00:00+02:00").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["detail"], SLOT_TAKEN);
+    let (status, body) = book(&app, &root, eva, doctor, "2041-06-01T10:00:00Z").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["detail"], ALREADY_BOOKED);
+}

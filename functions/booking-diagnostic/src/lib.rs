@@ -473,7 +473,8 @@ async fn book(
         patient.id,
         diagnostic.id,
         caller.user_id,
-        new.date_time,
+        // Naive (UTC): sqlx sends a `DateTime<Utc>` as a TIMESTAMP, which ends in 2038.
+        new.date_time.map(|moment| moment.naive_utc()),
         now,
         now
     )
@@ -524,7 +525,8 @@ async fn schedule(
     };
     sqlx::query!(
         "UPDATE diagnostic_bookings SET date_time = ?, updated_at = ? WHERE id = ?",
-        date_time,
+        // Naive (UTC): sqlx sends a `DateTime<Utc>` as a TIMESTAMP, which ends in 2038.
+        date_time.naive_utc(),
         now,
         id
     )

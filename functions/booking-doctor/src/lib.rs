@@ -272,7 +272,8 @@ async fn book_visit(
          created_at, updated_at) VALUES (?, ?, 'booked', ?, ?, ?, ?)",
         booking.user_id,
         booking.doctor_id,
-        booking.date_time,
+        // Naive (UTC): sqlx sends a `DateTime<Utc>` as a TIMESTAMP, which ends in 2038.
+        booking.date_time.naive_utc(),
         caller.user_id,
         now,
         now
@@ -337,7 +338,7 @@ async fn ensure_bookable(
                     WHERE user_id = ? AND doctor_id = ? AND status = 'booked' AND date_time > ?)
                AS "booked_with_doctor: bool""#,
         booking.doctor_id,
-        booking.date_time,
+        booking.date_time.naive_utc(),
         booking.user_id,
         booking.doctor_id,
         now
