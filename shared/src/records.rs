@@ -61,8 +61,8 @@ pub struct RecordTable {
     pub patient: &'static KeyColumn,
     /// The record's title (`r.diagnosis`), its index and its counts (`list_title_counts`).
     pub title_key: &'static KeyColumn,
-    /// `SELECT <the row's columns>, <collection_version!> FROM (` ... `) page STRAIGHT_JOIN
-    /// <table> r ON r.id = page.id`.
+    /// `<the row's columns>, <collection_version!>` (nothing is joined: the patients are read
+    /// apart, all of a page's in one statement).
     pub page: PageSql,
     /// `SELECT <the row's columns> FROM <table> WHERE id = ? FOR UPDATE`: one record, locked.
     pub lock: &'static str,
@@ -339,7 +339,7 @@ mod tests {
             table: &CARDS,
             patient: &PATIENT,
             title_key: &TITLE,
-            page: PageSql { select: "", joins: "" },
+            page: PageSql { columns: "", joins: "" },
             lock: "",
             remove: "",
         }

@@ -35,17 +35,14 @@ static MODALITY: KeyColumn = KeyColumn {
     slice_counts: &[],
 };
 
-/// Bookings with their modalities, for the ids of a page.
+/// Bookings with their modalities.
 static PAGE: PageSql = PageSql {
-    select: concat!(
-        "SELECT ",
+    columns: concat!(
         booking_columns!(),
         ", ",
-        collection_version!("booking_diagnostic", "users", "diagnostics"),
-        " FROM ("
+        collection_version!("booking_diagnostic", "users", "diagnostics")
     ),
-    joins: ") page STRAIGHT_JOIN diagnostic_bookings b ON b.id = page.id \
-            JOIN diagnostics d ON d.id = b.diagnostic_id",
+    joins: "JOIN diagnostics d ON d.id = b.diagnostic_id",
 };
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

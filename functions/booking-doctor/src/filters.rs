@@ -58,16 +58,10 @@ fn status_slice(status: &'static str) -> Slice {
     }
 }
 
-/// Visits with their patients and doctors, for the ids of a page.
+/// Visits with their patients and doctors.
 static PAGE: PageSql = PageSql {
-    select: concat!(
-        "SELECT ",
-        visit_columns!(),
-        ", ",
-        collection_version!("booking_doctor", "users"),
-        " FROM ("
-    ),
-    joins: concat!(") page STRAIGHT_JOIN doctor_visits v ON v.id = page.id ", visit_joins!()),
+    columns: concat!(visit_columns!(), ", ", collection_version!("booking_doctor", "users")),
+    joins: visit_joins!(),
 };
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -159,13 +159,12 @@ const TABLE: RecordTable = RecordTable {
     patient: &PATIENT,
     title_key: &DIAGNOSIS,
     page: PageSql {
-        select: concat!(
-            "SELECT r.id, r.user_id, r.diagnosis, r.description, r.planning, r.created_at, ",
+        columns: concat!(
+            "r.id, r.user_id, r.diagnosis, r.description, r.planning, r.created_at, ",
             "r.updated_at, ",
-            collection_version!("patient_card", "users"),
-            " FROM ("
+            collection_version!("patient_card", "users")
         ),
-        joins: ") page STRAIGHT_JOIN patient_cards r ON r.id = page.id",
+        joins: "",
     },
     lock: "SELECT id, user_id, diagnosis, description, planning, created_at, updated_at FROM patient_cards WHERE id = ? FOR UPDATE",
     remove: "DELETE FROM patient_cards WHERE id = ?",

@@ -150,12 +150,11 @@ const TABLE: RecordTable = RecordTable {
     patient: &PATIENT,
     title_key: &RECIPE,
     page: PageSql {
-        select: concat!(
-            "SELECT r.id, r.user_id, r.recipe, r.description, r.created_at, r.updated_at, ",
-            collection_version!("patient_recipe", "users"),
-            " FROM ("
+        columns: concat!(
+            "r.id, r.user_id, r.recipe, r.description, r.created_at, r.updated_at, ",
+            collection_version!("patient_recipe", "users")
         ),
-        joins: ") page STRAIGHT_JOIN patient_recipes r ON r.id = page.id",
+        joins: "",
     },
     lock: "SELECT id, user_id, recipe, description, created_at, updated_at FROM patient_recipes WHERE id = ? FOR UPDATE",
     remove: "DELETE FROM patient_recipes WHERE id = ?",

@@ -34,11 +34,10 @@ const PATIENTS: Slice = Slice {
     ),
 };
 
-/// Users with their profiles and staff roles, for the ids of a page.
+/// Users with their profiles and staff roles.
 static PAGE: PageSql = PageSql {
-    select: concat!("SELECT ", user_columns!(), ", ", collection_version!("users"), " FROM ("),
-    joins: ") page STRAIGHT_JOIN users u ON u.id = page.id \
-            JOIN profiles p ON p.user_id = u.id LEFT JOIN roles r ON r.user_id = u.id",
+    columns: concat!(user_columns!(), ", ", collection_version!("users")),
+    joins: "JOIN profiles p ON p.user_id = u.id LEFT JOIN roles r ON r.user_id = u.id",
 };
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
