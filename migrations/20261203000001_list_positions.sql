@@ -416,6 +416,10 @@ CREATE INDEX doctor_visits_patient ON doctor_visits (user_id);
 CREATE INDEX diagnostic_bookings_patient ON diagnostic_bookings (user_id);
 -- one doctor's visits (the visit list filtered by a doctor's name or specialty),
 CREATE INDEX doctor_visits_doctor ON doctor_visits (doctor_id);
+-- a patient's journal entries and prescriptions with their titles, for reading a patient filter's
+-- rows by key while checking a title filter on the index alone,
+CREATE INDEX patient_cards_patient_diagnosis ON patient_cards (user_id, diagnosis);
+CREATE INDEX patient_recipes_patient_recipe ON patient_recipes (user_id, recipe);
 -- and the login history filtered by outcome in id order (login_attempts_success_created still
 -- serves the orders by time).
 CREATE INDEX login_attempts_success ON login_attempts (success);

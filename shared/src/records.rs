@@ -57,8 +57,11 @@ pub struct RecordTable {
     pub title: &'static str,
     /// The table as lists read it (`patient_cards r`).
     pub table: &'static Table,
-    /// The record's patient (`r.user_id`), its index and its counts.
+    /// The record's patient (`r.user_id`), its index and its counts: a patient's own list.
     pub patient: &'static KeyColumn,
+    /// The same, read through the index on (patient, title), for the patient name filters: a
+    /// title filter beside one is then checked on the index alone.
+    pub patients_with_title: &'static KeyColumn,
     /// The record's title (`r.diagnosis`), its index and its counts (`list_title_counts`).
     pub title_key: &'static KeyColumn,
     /// `<the row's columns>, <collection_version!>` (nothing is joined: the patients are read
@@ -286,7 +289,7 @@ impl RecordFilter {
             (ProfileField::Surname, conditions.patient_surname.clone()),
         ]);
         if !patient.is_empty() {
-            filters.push((KeyFilter::Profiles(patient), table.patient));
+            filters.push((KeyFilter::Profiles(patient), table.patients_with_title));
         }
         ListQuery {
             table: table.table,
@@ -338,6 +341,7 @@ mod tests {
             title: "diagnosis",
             table: &CARDS,
             patient: &PATIENT,
+            patients_with_title: &PATIENT,
             title_key: &TITLE,
             page: PageSql { columns: "", joins: "" },
             lock: "",

@@ -141,6 +141,13 @@ static PATIENT: KeyColumn = KeyColumn {
     slice_counts: &[],
 };
 
+static PATIENT_WITH_DIAGNOSIS: KeyColumn = KeyColumn {
+    column: "r.user_id",
+    index: "patient_cards_patient_diagnosis",
+    counts: Some("patient_cards:patient"),
+    slice_counts: &[],
+};
+
 /// Its distinct values are counted in `list_title_counts` under the table's name.
 static DIAGNOSIS: KeyColumn = KeyColumn {
     column: "r.diagnosis",
@@ -157,6 +164,7 @@ const TABLE: RecordTable = RecordTable {
     title: "diagnosis",
     table: &PATIENT_CARDS,
     patient: &PATIENT,
+    patients_with_title: &PATIENT_WITH_DIAGNOSIS,
     title_key: &DIAGNOSIS,
     page: PageSql {
         columns: concat!(

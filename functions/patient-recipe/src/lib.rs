@@ -132,6 +132,13 @@ static PATIENT: KeyColumn = KeyColumn {
     slice_counts: &[],
 };
 
+static PATIENT_WITH_RECIPE: KeyColumn = KeyColumn {
+    column: "r.user_id",
+    index: "patient_recipes_patient_recipe",
+    counts: Some("patient_recipes:patient"),
+    slice_counts: &[],
+};
+
 /// Its distinct values are counted in `list_title_counts` under the table's name.
 static RECIPE: KeyColumn = KeyColumn {
     column: "r.recipe",
@@ -148,6 +155,7 @@ const TABLE: RecordTable = RecordTable {
     title: "recipe",
     table: &PATIENT_RECIPES,
     patient: &PATIENT,
+    patients_with_title: &PATIENT_WITH_RECIPE,
     title_key: &RECIPE,
     page: PageSql {
         columns: concat!(

@@ -7,9 +7,9 @@ use sqlx::mysql::MySqlRow;
 use sqlx::{FromRow, MySql, MySqlConnection, QueryBuilder};
 
 use super::keys::KeyFilter;
-use super::{CountedList, Direction, Plan, Start, expected_rows, push_limit, share};
+use super::{CountedList, Direction, Start, push_limit};
 use crate::error::ApiError;
-use crate::page::{CountCache, PageRequest, Versioned, read_version};
+use crate::page::{CountCache, PageRequest, Versioned};
 
 /// A big table that lists are read from.
 #[derive(Debug)]
@@ -43,7 +43,7 @@ pub struct KeyColumn {
 impl KeyColumn {
     /// The `list_key_counts` list that counts the rows of `slice` (or of the whole table) per
     /// key, if the schema keeps one.
-    fn counts_in(&self, slice: Option<Slice>) -> Option<&'static str> {
+    pub(super) fn counts_in(&self, slice: Option<Slice>) -> Option<&'static str> {
         match slice {
             None => self.counts,
             Some(slice) => self
@@ -121,92 +121,17 @@ pub struct ListQuery {
     pub cache_key: String,
 }
 
-/// What a filtered list's plan and total are worked out from: the rows of the table and of its
-/// slice, and how many rows each filter's keys have, in the slice where the schema counts them
-/// per slice (`in_slice`), else in the whole table.
-struct Statistics {
-    table_rows: u64,
-    slice_rows: u64,
-    /// The table's lowest and highest ids, for the window of an in-order read.
-    ids: (u64, u64),
-    matched: Vec<(u64, bool)>,
-}
-
-impl Statistics {
-    fn into_numbers(self) -> Vec<u64> {
-        let mut numbers = vec![self.table_rows, self.slice_rows, self.ids.0, self.ids.1];
-        let matched = self.matched.iter().flat_map(|&(rows, in_slice)| [rows, u64::from(in_slice)]);
-        numbers.extend(matched);
-        numbers
-    }
-
-    fn from_numbers(numbers: &[u64]) -> Self {
-        let number = |i: usize| numbers.get(i).copied().unwrap_or(0);
-        Self {
-            table_rows: number(0),
-            slice_rows: number(1),
-            ids: (number(2), number(3)),
-            matched: numbers
-                .get(4..)
-                .unwrap_or_default()
-                .chunks(2)
-                .map(|pair| (pair[0], pair.get(1).is_some_and(|&flag| flag == 1)))
-                .collect(),
-        }
-    }
-
-    /// The id an in-order read of `request` need not pass, reading in `direction`: about four
-    /// times as far into the table as the page is expected to lie, were the matches spread
-    /// evenly over the ids. `None` when that is the whole table.
-    fn in_order_window(&self, request: PageRequest, direction: Direction) -> Option<u64> {
-        let reach = request.offset().saturating_add(request.limit());
-        let expected = self.expected_rows().max(1);
-        let rows = u128::from(reach) * 4 * u128::from(self.slice_rows) / u128::from(expected);
-        if rows >= u128::from(self.slice_rows) || self.table_rows == 0 {
-            return None;
-        }
-        let (first, last) = self.ids;
-        let span = u128::from(last.saturating_sub(first)) + 1;
-        let ids = u64::try_from(rows * span / u128::from(self.table_rows)).ok()?.max(1);
-        Some(match direction {
-            Direction::Ascending => first.saturating_add(ids),
-            Direction::Descending => last.saturating_sub(ids),
-        })
-    }
-
-    /// The filter with the fewest matched rows, which drives a [`Plan::ByKey`] read.
-    fn driver(&self) -> usize {
-        (0..self.matched.len()).min_by_key(|&i| self.matched[i].0).unwrap_or(0)
-    }
-
-    fn nothing_matches(&self) -> bool {
-        self.matched.iter().any(|&(rows, _)| rows == 0)
-    }
-
-    /// The rows expected to pass every filter, as if the filters were independent.
-    fn expected_rows(&self) -> u64 {
-        let shares: Vec<f64> = self
-            .matched
-            .iter()
-            .map(|&(rows, in_slice)| {
-                share(rows, if in_slice { self.slice_rows } else { self.table_rows })
-            })
-            .collect();
-        expected_rows(self.slice_rows, &shares)
-    }
-}
-
 /// How the page's ids are read.
-enum Ids {
+pub(super) enum Ids {
     /// Through a counted list's blocks: no filter but the slice.
     Counted(Start),
     /// Through the scope's index.
     Scoped,
     /// Walking the table (or its slice) in id order, checking every filter, no further than
-    /// the id given (exclusive reading oldest first, inclusive reading newest first).
-    InOrder { window: Option<u64> },
+    /// the id given (below it reading oldest first, from it on reading newest first).
+    InOrder { window: Option<u64>, joined: Vec<bool> },
     /// Through the index of filter `driver`'s key column.
-    ByKey { driver: usize },
+    ByKey { driver: usize, joined: Vec<bool> },
 }
 
 impl ListQuery {
@@ -223,7 +148,7 @@ impl ListQuery {
         R: for<'r> FromRow<'r, MySqlRow> + Send + Unpin,
     {
         if self.scope.is_none() && !self.filters.is_empty() {
-            return self.read_filtered(db, counts, request, page_sql).await;
+            return super::filtered::read(self, db, counts, request, page_sql).await;
         }
         let ids = match self.scope {
             Some(_) => Ids::Scoped,
@@ -244,119 +169,18 @@ impl ListQuery {
         Ok((rows.into_iter().map(|versioned| versioned.row).collect(), total))
     }
 
-    /// A list with text filters: their statistics first (cached against the versions of the
-    /// collections they read), then the plan, the page, and the total.
-    async fn read_filtered<R>(
-        &self,
-        db: &mut MySqlConnection,
-        counts: &CountCache,
-        request: PageRequest,
-        page_sql: &PageSql,
-    ) -> Result<(Vec<R>, u64), ApiError>
-    where
-        R: for<'r> FromRow<'r, MySqlRow> + Send + Unpin,
-    {
-        let version = read_version(db, self.table.collections).await?;
-        let statistics = self.statistics(db, counts, version).await?;
-        if statistics.nothing_matches() {
-            // One filter matches nothing: neither a page nor a count needs the big table.
-            return if request.page == 1 {
-                Ok((Vec::new(), 0))
-            } else {
-                Err(ApiError::InvalidPage)
-            };
-        }
-        let driver = statistics.driver();
-        let by_key = Ids::ByKey { driver };
-        let rows: Vec<Versioned<R>> =
-            match Plan::choose(request, statistics.slice_rows, statistics.expected_rows()) {
-                Plan::ByKey => self.fetch(db, request, page_sql, &by_key).await?,
-                Plan::InOrder => {
-                    // Matches bunched at the other end of the table (a filter correlated with
-                    // age) would make the walk read the whole table: it goes only so far, and a
-                    // page it could not fill there is read by key.
-                    let window = statistics.in_order_window(request, self.direction);
-                    let in_order = Ids::InOrder { window };
-                    let rows = self.fetch(db, request, page_sql, &in_order).await?;
-                    let filled = u64::try_from(rows.len()).unwrap_or(u64::MAX) >= request.limit();
-                    if filled || window.is_none() {
-                        rows
-                    } else {
-                        self.fetch(db, request, page_sql, &by_key).await?
-                    }
-                }
-            };
-        if rows.is_empty() && request.page > 1 {
-            return Err(ApiError::InvalidPage);
-        }
-        // The one filter's matched rows are the total when they were counted in the slice read.
-        let total = if let [(rows, in_slice)] = statistics.matched[..]
-            && (in_slice || self.slice.is_none())
-        {
-            rows
-        } else {
-            let key = self.cache_key.clone();
-            let counted = counts
-                .remember(self.cache_name(), key, version, || async {
-                    Ok(vec![self.count_by_key(db, driver).await?])
-                })
-                .await?;
-            counted.first().copied().unwrap_or(0)
-        };
-        Ok((rows.into_iter().map(|versioned| versioned.row).collect(), total))
-    }
-
-    fn cache_name(&self) -> &'static str {
+    pub(super) fn cache_name(&self) -> &'static str {
         self.table.collections.first().copied().unwrap_or(self.table.all.0)
     }
 
     /// The counted list the page is read from: the slice, or the whole table.
-    fn counted(&self) -> CountedList {
+    pub(super) fn counted(&self) -> CountedList {
         self.slice.map_or(self.table.all, |slice| slice.counted)
-    }
-
-    async fn statistics(
-        &self,
-        db: &mut MySqlConnection,
-        counts: &CountCache,
-        version: u64,
-    ) -> Result<Statistics, sqlx::Error> {
-        let key = format!("{}#statistics", self.cache_key);
-        let numbers = counts
-            .remember(self.cache_name(), key, version, || async {
-                let table_rows = self.table.all.total(db).await?;
-                let ids = self.id_range(db).await?;
-                let slice_rows = match self.slice {
-                    Some(slice) => slice.counted.total(db).await?,
-                    None => table_rows,
-                };
-                let mut matched = Vec::with_capacity(self.filters.len());
-                for (filter, key) in &self.filters {
-                    matched.push(match (key.counts_in(self.slice), key.counts) {
-                        (Some(list), _) => {
-                            (filter.matched_rows(db, list).await?, self.slice.is_some())
-                        }
-                        (None, Some(list)) => (filter.matched_rows(db, list).await?, false),
-                        (None, None) => (self.count_keys(db, filter).await?, false),
-                    });
-                }
-                Ok(Statistics { table_rows, slice_rows, ids, matched }.into_numbers())
-            })
-            .await?;
-        Ok(Statistics::from_numbers(&numbers))
-    }
-
-    /// The table's lowest and highest ids (the two ends of its primary key).
-    async fn id_range(&self, db: &mut MySqlConnection) -> Result<(u64, u64), sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT CAST(COALESCE(MIN(");
-        query.push(self.table.id).push("), 0) AS UNSIGNED), CAST(COALESCE(MAX(");
-        query.push(self.table.id).push("), 0) AS UNSIGNED) FROM ").push(self.table.from);
-        query.build_query_as::<(u64, u64)>().fetch_one(db).await
     }
 
     /// The page's rows: the page statement around the ids the plan reads, or, for a page of a
     /// counted list close to its block's edge, one walk along the index joining as it goes.
-    async fn fetch<R>(
+    pub(super) async fn fetch<R>(
         &self,
         db: &mut MySqlConnection,
         request: PageRequest,
@@ -415,25 +239,26 @@ impl ListQuery {
             }
             Ids::Scoped => {
                 self.push_scoped_where(query);
-                self.push_filters(query, None);
+                self.push_filters(query, &[], None);
                 request.offset()
             }
-            Ids::InOrder { window } => {
+            Ids::InOrder { window, joined } => {
                 self.push_from_index(query, Some(self.counted_index()));
+                self.push_joins(query, joined, None);
                 query.push(" WHERE TRUE");
                 self.push_slice(query);
                 if let Some(edge) = window {
                     query.push(" AND ").push(self.table.id);
                     match self.direction {
                         Direction::Ascending => query.push(" < ").push_bind(*edge),
-                        Direction::Descending => query.push(" > ").push_bind(*edge),
+                        Direction::Descending => query.push(" >= ").push_bind(*edge),
                     };
                 }
-                self.push_filters(query, None);
+                self.push_filters(query, joined, None);
                 request.offset()
             }
-            Ids::ByKey { driver } => {
-                self.push_by_key_from(query, *driver);
+            Ids::ByKey { driver, joined } => {
+                self.push_by_key_from(query, *driver, joined);
                 request.offset()
             }
         };
@@ -455,10 +280,30 @@ impl ListQuery {
         }
     }
 
-    /// The filters' conditions, but for the one that drives the read (if any).
-    fn push_filters(&self, query: &mut QueryBuilder<MySql>, driver: Option<usize>) {
+    /// ` STRAIGHT_JOIN (<keys>) m<i> ON ...` for each filter checked by a join (`joined[i]`),
+    /// but for the one that drives the read (if any).
+    fn push_joins(&self, query: &mut QueryBuilder<MySql>, joined: &[bool], driver: Option<usize>) {
         for (i, (filter, key)) in self.filters.iter().enumerate() {
-            if Some(i) != driver {
+            if Some(i) != driver && joined.get(i).copied().unwrap_or(false) {
+                filter.push_join(query, &format!("m{i}"), key.column);
+            }
+        }
+    }
+
+    /// The other filters' conditions: a row-by-row check, or the recheck a join needs.
+    fn push_filters(
+        &self,
+        query: &mut QueryBuilder<MySql>,
+        joined: &[bool],
+        driver: Option<usize>,
+    ) {
+        for (i, (filter, key)) in self.filters.iter().enumerate() {
+            if Some(i) == driver {
+                continue;
+            }
+            if joined.get(i).copied().unwrap_or(false) {
+                filter.push_join_recheck(query, key.column);
+            } else {
                 filter.push_condition(query, key.column);
             }
         }
@@ -472,14 +317,20 @@ impl ListQuery {
         self.push_slice(query);
     }
 
-    /// ` FROM (<driver's keys>) m STRAIGHT_JOIN <table> ... WHERE TRUE [AND <slice>] [AND
-    /// <the other filters>]`
-    fn push_by_key_from(&self, query: &mut QueryBuilder<MySql>, driver: usize) {
+    /// ` FROM (<driver's keys>) m STRAIGHT_JOIN <table> ... [STRAIGHT_JOIN <joined filters>]
+    /// WHERE TRUE [AND <slice>] [AND <the other filters>]`
+    pub(super) fn push_by_key_from(
+        &self,
+        query: &mut QueryBuilder<MySql>,
+        driver: usize,
+        joined: &[bool],
+    ) {
         let (filter, key) = &self.filters[driver];
         filter.push_keys_from(query, self.table.from, key.index, key.column);
+        self.push_joins(query, joined, Some(driver));
         query.push(" WHERE TRUE");
         self.push_slice(query);
-        self.push_filters(query, Some(driver));
+        self.push_filters(query, joined, Some(driver));
     }
 
     /// The total of a list without text filters: its counted list, or the scope's count.
@@ -500,36 +351,12 @@ impl ListQuery {
         }
         let mut query = QueryBuilder::new("SELECT COUNT(*)");
         self.push_scoped_where(&mut query);
-        self.push_filters(&mut query, None);
-        count(&mut query, db).await
-    }
-
-    /// The total of a list with several filters (or a filter and a slice): its rows counted
-    /// through the index of the filter that matches fewest.
-    async fn count_by_key(
-        &self,
-        db: &mut MySqlConnection,
-        driver: usize,
-    ) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT COUNT(*)");
-        self.push_by_key_from(&mut query, driver);
-        count(&mut query, db).await
-    }
-
-    /// How many keys a filter matches, for a table whose keys are its own rows.
-    async fn count_keys(
-        &self,
-        db: &mut MySqlConnection,
-        filter: &KeyFilter,
-    ) -> Result<u64, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM (");
-        filter.push_keys(&mut query);
-        query.push(") m");
+        self.push_filters(&mut query, &[], None);
         count(&mut query, db).await
     }
 }
 
-async fn count(
+pub(super) async fn count(
     query: &mut QueryBuilder<MySql>,
     db: &mut MySqlConnection,
 ) -> Result<u64, sqlx::Error> {
