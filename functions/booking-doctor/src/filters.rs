@@ -38,6 +38,18 @@ static PATIENT: KeyColumn = KeyColumn {
     ],
 };
 
+/// The patient name filters read a patient's visits through the index that also holds their
+/// status, so that a status filter beside them is checked on the index alone.
+static PATIENT_WITH_STATUS: KeyColumn = KeyColumn {
+    column: "v.user_id",
+    index: "doctor_visits_patient_doctor",
+    counts: Some("doctor_visits:patient"),
+    slice_counts: &[
+        (BOOKED_VISITS, "doctor_visits:booked:patient"),
+        (CANCELLED_VISITS, "doctor_visits:cancelled:patient"),
+    ],
+};
+
 static DOCTOR: KeyColumn = KeyColumn {
     column: "v.doctor_id",
     index: "doctor_visits_doctor",
@@ -110,7 +122,7 @@ impl VisitFilter {
             key_filters.push((KeyFilter::Doctors(self.doctor.clone()), &DOCTOR));
         }
         if !patient.is_empty() {
-            key_filters.push((KeyFilter::Profiles(patient), &PATIENT));
+            key_filters.push((KeyFilter::Profiles(patient), &PATIENT_WITH_STATUS));
         }
         ListQuery {
             table: &VISITS,

@@ -166,7 +166,10 @@ impl KeyFilter {
     }
 
     /// `SELECT DISTINCT <key> AS key_id FROM ...`: the keys this filter matches (for titles, the
-    /// distinct titles as the record columns' collation tells them apart).
+    /// distinct titles as the record columns' collation tells them apart). Always `DISTINCT`,
+    /// even where the keys are unique anyway: a derived table with `DISTINCT` is materialized,
+    /// never merged into the statement around it, where the optimizer would join the big table
+    /// to the whole small one and sort the result.
     fn push_keys(&self, query: &mut QueryBuilder<MySql>) {
         match self {
             Self::Facts(facts) => {
@@ -176,11 +179,11 @@ impl KeyFilter {
                     || facts.born_on_or_before.is_some()
                     || facts.born_after.is_some();
                 query.push(if dated {
-                    "SELECT pf.user_id AS key_id FROM profiles pf \
+                    "SELECT DISTINCT pf.user_id AS key_id FROM profiles pf \
                      FORCE INDEX (profiles_date_of_birth) WHERE TRUE"
                 } else {
-                    "SELECT pf.user_id AS key_id FROM profiles pf FORCE INDEX (profiles_gender) \
-                     WHERE TRUE"
+                    "SELECT DISTINCT pf.user_id AS key_id FROM profiles pf \
+                     FORCE INDEX (profiles_gender) WHERE TRUE"
                 });
                 facts.push_conditions(query);
             }
@@ -207,13 +210,15 @@ impl KeyFilter {
             }
             Self::Doctors(doctor) => {
                 query.push(
-                    "SELECT dr.user_id AS key_id FROM roles dr \
+                    "SELECT DISTINCT dr.user_id AS key_id FROM roles dr \
                      JOIN profiles dp ON dp.user_id = dr.user_id WHERE TRUE",
                 );
                 push_doctor_text(query, doctor);
             }
             Self::Modalities(text) => {
-                query.push("SELECT dm.id AS key_id FROM diagnostics dm WHERE dm.modality LIKE ");
+                query.push(
+                    "SELECT DISTINCT dm.id AS key_id FROM diagnostics dm WHERE dm.modality LIKE ",
+                );
                 query.push_bind(contains_pattern(text)).push(" ESCAPE '!'");
             }
             Self::Title { list, text } => {
