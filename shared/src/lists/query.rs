@@ -228,10 +228,7 @@ impl ListQuery {
         query.push("SELECT ").push(self.table.id);
         let skip = match ids {
             Ids::Counted(start) => {
-                self.push_from_index(
-                    query,
-                    Some(self.slice.map_or("PRIMARY", |slice| slice.index)),
-                );
+                self.push_from_index(query, Some(self.counted_index()));
                 query.push(" WHERE TRUE");
                 self.push_slice(query);
                 start.push_id_bound(query, self.table.id, self.direction);
