@@ -296,7 +296,10 @@ const TAGS: &[(&str, &str)] = &[
     ("roles", "Staff members (doctors, operators, pharmacists) and doctors' availability."),
     ("diagnostics", "The clinic's modalities: the examinations patients are booked for."),
     ("booking_diagnostic", "Patients' bookings for a diagnostic examination."),
-    ("booking_doctor", "Doctor visits: booking and cancelling."),
+    (
+        "booking_doctor",
+        "Doctor visits: booking and cancelling, doctors' working hours and free slots.",
+    ),
     ("patient_card", "Patient journals: entries are never edited; a correction is a new entry."),
     ("patient_recipe", "Prescriptions."),
     ("security", "The login history, for staff."),

@@ -20,5 +20,6 @@ mod records;
 mod roles;
 mod sample_events;
 mod scheduler;
+mod scheduling;
 mod security;
 mod users;
