@@ -73,6 +73,24 @@ pub enum IdOrder {
     NewestFirst,
 }
 
+/// The order of a list of appointments (visits, diagnostic bookings): by id, or by when they
+/// take place.
+#[derive(Debug, Serialize, ToSchema)]
+pub enum AppointmentOrder {
+    /// By id, ascending (the default).
+    #[serde(rename = "id")]
+    Id,
+    /// By id, descending: newest first.
+    #[serde(rename = "-id")]
+    NewestFirst,
+    /// By date and time, earliest first; ties by id.
+    #[serde(rename = "date_time")]
+    DateTime,
+    /// By date and time, latest first; ties by id, descending.
+    #[serde(rename = "-date_time")]
+    LatestFirst,
+}
+
 /// Takes the operations the function crates declared, as merged by the gateway, and makes the
 /// document: title, the `/api` server, the bearer scheme, the tags, and each operation's
 /// error answers.

@@ -474,7 +474,7 @@ async fn every_visit_filter_has_its_effect(db: MySqlPool) {
         assert_eq!(ids(&page), expected, "{query}");
         assert_eq!(page["total_items"], expected.len(), "{query}");
     }
-    for bad in ["status=Booked", "status=active", "order=date_time", "order=-created_at"] {
+    for bad in ["status=Booked", "status=active", "order=datetime", "order=-created_at"] {
         let (status, body) = app.get(&root, &format!("/booking_doctor?{bad}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         let name = bad.split('=').next().unwrap();

@@ -12,6 +12,7 @@ mod bad_input;
 mod booking_diagnostic;
 mod booking_doctor;
 mod clinic_day;
+mod dated_lists;
 mod diagnostics;
 mod lambda;
 mod permissions;

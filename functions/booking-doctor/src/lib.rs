@@ -25,7 +25,7 @@ use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
-use qhealth::openapi::{Conflict, Forbidden, IdOrder, PageQuery};
+use qhealth::openapi::{AppointmentOrder, Conflict, Forbidden, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::users::{self, Viewer};
@@ -104,9 +104,22 @@ struct ListQuery {
     /// Only visits with exactly this status.
     #[param(inline, nullable = false)]
     status: Option<VisitStatus>,
-    /// `id` (oldest first, the default) or `-id` (newest first).
+    /// Only this doctor's visits: the doctor's user id (`doctor.id` in the answer).
+    #[param(minimum = 1, nullable = false)]
+    doctor_id: Option<u64>,
+    /// Visits on this clinic date or later (YYYY-MM-DD): from its midnight in the clinic's time
+    /// zone (`Europe/Stockholm` unless the clinic says otherwise).
+    #[param(nullable = false, example = "2027-03-01")]
+    date_from: Option<chrono::NaiveDate>,
+    /// Visits on this clinic date or earlier (YYYY-MM-DD): until the next midnight in the
+    /// clinic's time zone. Not before `date_from` (400). With `date_from` the same day and
+    /// `doctor_id`, in `date_time` order: a doctor's day.
+    #[param(nullable = false, example = "2027-03-01")]
+    date_to: Option<chrono::NaiveDate>,
+    /// `id` (oldest first, the default), `-id` (newest first), `date_time` (the earliest visit
+    /// first) or `-date_time` (the latest first); ties by id in the same direction.
     #[param(inline, nullable = false)]
-    order: Option<IdOrder>,
+    order: Option<AppointmentOrder>,
 }
 
 /// How long before a visit a patient may still cancel it online; later, they call the clinic.
@@ -139,7 +152,7 @@ async fn list_visits(
     let scope = caller.list_scope(Action::ListDoctorVisits)?;
     let mut errors = FieldErrors::new();
     let request = PageRequest::from_query(&query, &mut errors);
-    let filter = VisitFilter::from_query(&query, scope, &mut errors);
+    let filter = VisitFilter::from_query(&query, scope, state.config.clinic_tz, &mut errors);
     errors.into_result()?;
     let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
     let (viewer, today) = (Viewer::from(&caller), state.today());
