@@ -15,6 +15,7 @@ OUT.md and prints them.
 import datetime
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -164,17 +165,34 @@ def wrk(base, token, path, seconds=15):
 
 
 def mysql(database, sql):
-    return subprocess.run(["mysql", "-h127.0.0.1", "-uroot", "-N", "-B", database, "-e", sql],
-                          capture_output=True, text=True, check=True).stdout
+    port = os.environ.get("MARIADB_PORT", "3306")
+    return subprocess.run(["mysql", "-h127.0.0.1", f"-P{port}", "-uroot", "-N", "-B", database,
+                           "-e", sql], capture_output=True, text=True, check=True).stdout
+
+
+def seeded_dates(patients):
+    """A day and a week in the middle of the seeded visits (every doctor every three hours from
+    1 June 2023, 800 visits a day) and of the timed diagnostic bookings (one every seven minutes
+    from 8 January 2024), as clinic dates."""
+    visit_days = patients * 10 // 800
+    day = datetime.date(2023, 6, 1) + datetime.timedelta(days=visit_days // 2)
+    booking_days = patients * 7 // (24 * 60)
+    booking_day = datetime.date(2024, 1, 8) + datetime.timedelta(days=booking_days // 2)
+    week = lambda first: f"date_from={first}&date_to={first + datetime.timedelta(days=6)}"
+    return day, week(day), week(booking_day)
 
 
 def statements_of(client, token, path, database):
     """The SELECTs the gateway ran for one GET, from the general log (on since the start)."""
     mysql(database, "TRUNCATE TABLE mysql.general_log")
     client.timed(path, token)
+    # The log is the server's: only the statements of the connections to this database (the
+    # gateway's) are this request's.
     rows = mysql(database, "SELECT REPLACE(CONVERT(argument USING utf8mb4), '\\n', ' ') "
                            "FROM mysql.general_log WHERE command_type = 'Execute' "
-                           "AND argument LIKE 'SELECT%' ORDER BY event_time")
+                           "AND argument LIKE 'SELECT%' AND thread_id IN "
+                           "(SELECT id FROM information_schema.processlist WHERE db = DATABASE()) "
+                           "ORDER BY event_time")
     return [row for row in rows.splitlines() if row.strip()]
 
 
@@ -211,6 +229,8 @@ def main():
     _, more = client.timed("diagnostics?size=25&page=2", root)
     modality_ids = [m["id"] for m in modalities["data"] + more["data"]]
     writes = Writes(client, root, patients, doctor_id, modality_ids)
+    day, week, booking_week = seeded_dates(patients)
+    doctors_day = f"date_from={day}&date_to={day}&doctor_id={doctor_id}&order=date_time"
 
     lists = [
         ("visits", "booking_doctor?size=25", writes.visit,
@@ -234,9 +254,22 @@ def main():
         ("modalities", "diagnostics?size=25", None, ["modality=mri"]),
         ("login history", "security?size=25", writes.failed_sign_in,
          ["success=false", "order=-created_at", "order=success"]),
+        # Lists by date (docs/API.md, "Lists by date").
+        ("visits by date", "booking_doctor?size=25&order=date_time", writes.visit,
+         ["order=-date_time", f"{week}", f"{week}&order=-id", f"{week}&order=-date_time",
+          f"{week}&status=booked&order=date_time", f"doctor_id={doctor_id}",
+          f"doctor_id={doctor_id}&order=-date_time", doctors_day,
+          f"{week}&specialty=cardio&order=date_time", f"{week}&patient_surname=lind&order=date_time",
+          f"{week}&patient_surname=zetter&order=date_time"]),
+        ("visits, a week by date", f"booking_doctor?size=25&{week}&order=date_time", None, []),
+        ("diagnostic bookings by date", "booking_diagnostic?size=25&order=date_time",
+         writes.diagnostic_booking,
+         ["order=-date_time", f"{booking_week}&order=date_time",
+          f"{booking_week}&diagnostic_service=ct&order=date_time"]),
     ]
     own_lists = ["booking_doctor?size=25", "patient_card?size=25", "patient_recipe?size=25",
-                 "booking_diagnostic?size=25"]
+                 "booking_diagnostic?size=25", "booking_doctor?size=25&order=-date_time",
+                 "booking_diagnostic?size=25&order=date_time"]
 
     explanations = []
     for name, path, _, filters in lists:
@@ -261,7 +294,9 @@ def main():
             rows.append((name, "first page right after a write", path,
                          *measure_after_writes(client, root, path, write)))
     for path in own_lists:
-        rows.append(("a patient's own", path.split("?")[0], path, *measure(client, patient, path)))
+        label = path.split("?")[0] + "".join(
+            f" `{p}`" for p in path.split("?")[1].split("&") if not p.startswith("size="))
+        rows.append(("a patient's own", label, path, *measure(client, patient, path)))
 
     concurrent = []
     for name, path in [("visits, first page", "booking_doctor?size=25"),
@@ -269,6 +304,9 @@ def main():
                         if patients >= 100_000 else "booking_doctor?size=25&page=2000"),
                        ("journal entries, first page", "patient_card?size=25"),
                        ("patients, `icontains_surname=lind`", "users/patient?size=25&icontains_surname=lind"),
+                       ("visits by date, middle page", "booking_doctor?size=25&order=date_time&page="
+                        + str(patients * 10 // 50)),
+                       ("a doctor's day", f"booking_doctor?size=25&{doctors_day}"),
                        # The machine's speed that day: the modalities' list is one statement, and
                        # its code the same as when docs/PERFORMANCE.md was first measured.
                        ("modalities (reference)", "diagnostics?size=25")]:

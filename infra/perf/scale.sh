@@ -6,6 +6,11 @@
 #                                # 1,000,000 login attempts (about 8 minutes to seed)
 #   infra/perf/scale.sh 0.1      # the same clinic ten times smaller
 #
+# Settings (environment): MARIADB_PORT (default 3306: the machine's MariaDB, started if need be;
+# any other port is a server that must already run, on 127.0.0.1 as root), DB (the database,
+# default qhealth_scale_<patients>), REUSE=1 (measure the database seeded last time again),
+# PROFILE (the cargo profile the gateway is built with, default perf).
+#
 # Seeds qhealth_scale_<patients> with infra/perf/scale-seed.sql (SQL, no row-by-row inserts),
 # ANALYZEs it, starts the release (perf profile) gateway with the SES emulator, and runs
 # infra/perf/scale.py: p50/p95 of each list one request at a time, some at 16 connections
@@ -19,17 +24,21 @@ cd "$ROOT"
 
 SCALE=${1:-1}
 PATIENTS=$(python3 -c "print(int(100000 * $SCALE))")
-DB=qhealth_scale_$PATIENTS
+DB=${DB:-qhealth_scale_$PATIENTS}
 PORT=${PORT:-18191}
+export MARIADB_PORT=${MARIADB_PORT:-3306}
 OUT=target/perf/scale-$PATIENTS.md
-mysql=(mysql -h127.0.0.1 -uroot)
-export DATABASE_URL="mysql://root@127.0.0.1:3306/$DB"
+mysql=(mysql -h127.0.0.1 -P"$MARIADB_PORT" -uroot)
+export DATABASE_URL="mysql://root@127.0.0.1:$MARIADB_PORT/$DB"
 
 command -v wrk >/dev/null || apt_install wrk
-ensure_system_mariadb
+[[ $MARIADB_PORT != 3306 ]] || ensure_system_mariadb
 ensure_node_tools
-cargo build --profile perf -p qhealth-local --quiet
-BIN=target/perf/qhealth-local
+PROFILE=${PROFILE:-perf}
+cargo build --profile "$PROFILE" -p qhealth-local --quiet
+# A copy: a target directory shared with other checkouts may get another build meanwhile.
+BIN=$(mktemp -d)/qhealth-local
+cp "$TARGET_DIR/$PROFILE/qhealth-local" "$BIN"
 
 pool=$("${mysql[@]}" -N -e "SELECT @@innodb_buffer_pool_size")
 restore() {

@@ -362,6 +362,10 @@ async fn bookings_by_date_with_the_untimed_last_or_first(db: sqlx::MySqlPool) {
         ("diagnostic_service=mri&order=date_time", vec![b0, untimed_asa]),
         ("patient_name=asa&order=-date_time", vec![untimed_asa, b3, b2]),
         ("patient_name=asa&date_to=2027-10-31", vec![b2]),
+        // However wide, a range is a date filter: the requests without a time stay out.
+        ("date_from=1990-01-01&order=date_time", by_time[..4].to_vec()),
+        ("date_to=9999-12-31", vec![b0, b1, b2, b3]),
+        ("date_from=1990-01-01&patient_name=asa&order=date_time", vec![b2, b3]),
     ] {
         let (found, total) =
             listed(&app, &operator, &format!("/booking_diagnostic?size=25&{query}")).await;

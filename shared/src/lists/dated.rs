@@ -72,8 +72,10 @@ impl TimeRange {
     /// can lie in it.
     fn stored(self) -> Option<Self> {
         let first = day_start(0);
-        let from = self.from.filter(|from| *from > first);
+        let from = self.from.map(|from| from.max(first));
         let to = self.to.filter(|to| *to <= LAST_INSTANT);
+        // A range asked for still leaves out the rows without a time, however wide it is.
+        let from = if self.is_all() || to.is_some() { from } else { from.or(Some(first)) };
         match (from, self.to) {
             (_, Some(to)) if to <= first => None,
             (Some(from), Some(to)) if from >= to => None,
@@ -1157,22 +1159,29 @@ mod tests {
         let to = TimeRange::clinic_dates(None, Some(date("2027-07-01")), STOCKHOLM);
         assert_eq!(to, TimeRange { from: None, to: Some(at("2027-07-01 22:00")) });
         assert!(TimeRange::clinic_dates(None, None, STOCKHOLM).is_all());
+        let long_ago = NaiveDate::from_ymd_opt(1990, 1, 1);
+        let wide = TimeRange::clinic_dates(long_ago, None, STOCKHOLM).stored().unwrap();
+        assert_eq!(wide.from, Some(day_start(0)), "still a range: untimed rows stay out");
+        let far = NaiveDate::from_ymd_opt(9999, 12, 31);
+        assert!(!TimeRange::clinic_dates(None, far, STOCKHOLM).stored().unwrap().is_all());
     }
 
     #[test]
-    fn ranges_beyond_what_is_stored_are_open_or_empty() {
+    fn ranges_beyond_what_is_stored_start_on_the_first_day_or_are_empty() {
         let old =
             TimeRange::clinic_dates(Some(date("1000-01-01")), Some(date("1999-06-01")), STOCKHOLM);
         assert_eq!(old.stored(), None);
         let wide =
             TimeRange::clinic_dates(Some(date("1000-01-01")), Some(date("9999-12-31")), STOCKHOLM);
-        assert_eq!(wide.stored(), Some(TimeRange { from: None, to: None }));
+        // Wider than every stored time, but still a range: rows without a time stay out.
+        let from_the_first_day = Some(TimeRange { from: Some(day_start(0)), to: None });
+        assert_eq!(wide.stored(), from_the_first_day);
         let wide = TimeRange::clinic_dates(
             Some(date("1999-12-31")),
             Some(date("9999-12-31")),
             chrono_tz::UTC,
         );
-        assert_eq!(wide.stored(), Some(TimeRange::ALL));
+        assert_eq!(wide.stored(), from_the_first_day);
     }
 
     #[test]
