@@ -2,7 +2,8 @@
 
 import type { Resources } from '../api/resources';
 import { fullName, type StaffMember } from '../api/types';
-import { addDays, clinicToday, formatDate } from '../lib/time';
+import { addDays } from '../lib/dates';
+import { clinicToday, formatDate } from '../lib/time';
 import type { Choice } from './SearchSelect';
 
 const MAX = 25;

@@ -5,8 +5,7 @@
 // lives in the address (?doctor=, ?specialty=, ?view=, ?date=, ?length=), so it can be linked to
 // and comes back with the browser's Back.
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../api/client';
 import type { Resources } from '../api/resources';
 import type { DoctorRef, DoctorVisit, FreeSlots, Slot, StaffMember, WorkingHours } from '../api/types';
@@ -17,7 +16,8 @@ import { Dialog } from '../components/Dialog';
 import { Notice } from '../components/Notice';
 import { allDoctors } from '../components/pickers';
 import { Spinner } from '../components/Spinner';
-import { clinicToday, dateToClinicLocal, formatDay, formatDayLong, formatTimeRange, minutesBetween } from '../lib/time';
+import { formatDay, formatDayLong, formatTimeRange, minutesBetween } from '../lib/dates';
+import { clinicToday, dateToClinicLocal } from '../lib/time';
 import { isRealDate } from '../lib/validate';
 import type { BookingStart } from './BookingForm';
 import {
@@ -32,6 +32,7 @@ import {
 import { OutcomeNotice, useReload } from './listSection';
 import { PatientLink } from './PatientLink';
 import { useAction } from './useAction';
+import { useQuery } from './useQuery';
 import { BookVisitForm, bookedMessage } from './VisitsSection';
 import './CalendarSection.css';
 
@@ -201,7 +202,7 @@ function Cell({
 export default function CalendarSection() {
   const r = useApi();
   const { me, live } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params, change] = useQuery();
   const [doctors, setDoctors] = useState<StaffMember[] | null>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -221,22 +222,6 @@ export default function CalendarSection() {
   const range = calendarRange(view, date);
   const whoKey = who ? JSON.stringify(who) : '';
   const key = `${whoKey}|${range.from}|${range.to}|${length ?? ''}`;
-
-  const change = useCallback(
-    (changes: Record<string, string | null>) =>
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          for (const [name, value] of Object.entries(changes)) {
-            if (value === null || value === '') next.delete(name);
-            else next.set(name, value);
-          }
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
 
   useEffect(() => {
     let cancelled = false;

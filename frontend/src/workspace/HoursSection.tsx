@@ -4,7 +4,6 @@
 // outside the hours are listed, for the clinic to contact the patients.
 
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
 import { ApiError, type FieldErrors } from '../api/client';
 import type { ConflictingVisit, HoursException, StaffMember, User, WorkingHours } from '../api/types';
 import { fullName } from '../api/types';
@@ -14,7 +13,8 @@ import { FormActions, FormMessage, SelectField, TextField } from '../components/
 import { Notice } from '../components/Notice';
 import { allDoctors } from '../components/pickers';
 import { Spinner } from '../components/Spinner';
-import { clinicToday, formatDateTime, formatDayLong, weekdayName } from '../lib/time';
+import { formatDayLong, weekdayName } from '../lib/dates';
+import { clinicToday, formatDateTime } from '../lib/time';
 import { useForm } from '../lib/useForm';
 import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
@@ -34,6 +34,7 @@ import {
 import { OutcomeNotice } from './listSection';
 import { PatientLink } from './PatientLink';
 import { useAction } from './useAction';
+import { useQuery } from './useQuery';
 import './HoursSection.css';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -457,7 +458,7 @@ function DoctorPicker({ value, onChange }: { value: number | null; onChange: (do
 
 export default function HoursSection() {
   const { me } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params, change] = useQuery();
   if (!me) return null;
   const own = me.role === 'doctor';
   const asked = Number(params.get('doctor'));
@@ -466,7 +467,7 @@ export default function HoursSection() {
   const editable = setReach === 'all' || (setReach === 'own' && doctorId === me.id);
   return (
     <>
-      {own ? null : <DoctorPicker value={doctorId} onChange={(id) => setParams({ doctor: String(id) }, { replace: true })} />}
+      {own ? null : <DoctorPicker value={doctorId} onChange={(id) => change({ doctor: String(id) })} />}
       {!editable && doctorId ? <p className="workspace__intro">You can read these hours; staff and the doctor change them.</p> : null}
       {doctorId ? <DoctorHours doctorId={doctorId} editable={editable} /> : <p className="hours__off">Choose a doctor to see their hours.</p>}
     </>

@@ -8,7 +8,8 @@ import type { Query } from '../api/client';
 import type { DoctorVisit } from '../api/types';
 import { useApi, useSession } from '../auth/session';
 import { ResourceList } from '../components/ResourceList';
-import { clinicToday, formatDayLong, formatTimeRange } from '../lib/time';
+import { formatDayLong, formatTimeRange } from '../lib/dates';
+import { clinicToday } from '../lib/time';
 import { visitEnd } from './calendarModel';
 import { PatientLink } from './PatientLink';
 

@@ -7,7 +7,8 @@ import { ApiError, type Query } from '../api/client';
 import type { ListLoader } from '../api/resources';
 import type { Page } from '../api/types';
 import type { FilterDef } from '../components/ResourceList';
-import { addDays, clinicToday } from '../lib/time';
+import { addDays } from '../lib/dates';
+import { clinicToday } from '../lib/time';
 
 export type When = 'upcoming' | 'past' | '';
 

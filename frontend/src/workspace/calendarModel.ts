@@ -4,7 +4,7 @@
 // here), so a time that is taken cannot be clicked.
 
 import type { DoctorRef, DoctorVisit, FreeSlots } from '../api/types';
-import { addDays, clinicDateOf, datesBetween, mondayOf } from '../lib/time';
+import { addDays, clinicDateOf, datesBetween, mondayOf } from '../lib/dates';
 
 export type CalendarView = 'day' | 'week';
 

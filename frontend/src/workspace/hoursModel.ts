@@ -39,10 +39,10 @@ export function rowProblems(rows: HoursRow[]): Map<number, string> {
     if (!TIME.test(row.from) || !TIME.test(row.to)) problems.set(row.key, 'Enter both times, as HH:MM.');
     else if (row.from >= row.to) problems.set(row.key, 'The end must be after the start.');
   }
-  for (const row of rows) {
-    if (problems.has(row.key)) continue;
-    const clash = rows.find(
-      (other) => other.key !== row.key && other.weekday === row.weekday && !problems.has(other.key) && other.from < row.to && row.from < other.to,
+  const wellFormed = rows.filter((row) => !problems.has(row.key));
+  for (const row of wellFormed) {
+    const clash = wellFormed.find(
+      (other) => other.key !== row.key && other.weekday === row.weekday && other.from < row.to && row.from < other.to,
     );
     if (clash) problems.set(row.key, `Overlaps ${clash.from}–${clash.to} on the same day.`);
   }
