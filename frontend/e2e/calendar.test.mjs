@@ -26,6 +26,9 @@ const DOCTOR = { email: `doctor.${tag}@clinic.example`, password: 'Doctor-Pass-3
 const OPERATOR = { email: `operator.${tag}@clinic.example`, password: 'Operator-Pass-4%', name: 'Nils', surname: 'Dahl' };
 const PHARMACIST = { email: `pharmacist.${tag}@clinic.example`, password: 'Pharma-Pass-5&', name: 'Greta', surname: 'Lind' };
 const PATIENT = { email: `kalle.ahlgren.${tag}@example.com`, password: 'Patient-Pass-2#', name: 'Kalle', surname: `Ahlgren${tag.slice(-4)}` };
+// Booked from the calendar: a patient has at most one booked visit to come with a doctor, and
+// the first one has today's.
+const VISITOR = { email: `tove.falk.${tag}@example.com`, password: 'Patient-Pass-7#', name: 'Tove', surname: `Falk${tag.slice(-4)}` };
 const MODALITY = `Skin biopsy ${tag}`;
 
 let browser;
@@ -179,10 +182,12 @@ before(async () => {
   await hire(OPERATOR, 'operator');
   await hire(PHARMACIST, 'pharmacist');
 
-  const registered = await api('POST', '/users', { body: { email: PATIENT.email, password: PATIENT.password, profile: profileOf(PATIENT, '1975-08-30') } });
-  assert.equal(registered.status, 201);
-  PATIENT.id = registered.body.id;
-  await activate(PATIENT.email);
+  for (const person of [PATIENT, VISITOR]) {
+    const registered = await api('POST', '/users', { body: { email: person.email, password: person.password, profile: profileOf(person, '1975-08-30') } });
+    assert.equal(registered.status, 201);
+    person.id = registered.body.id;
+    await activate(person.email);
+  }
 
   // The chart's content: two journal entries (the newer one first in the chart) and a prescription.
   for (const diagnosis of ['Eczema, both hands', 'Eczema, healing']) {
@@ -297,16 +302,16 @@ test('the operator books a patient from a free slot; the time then shows the pat
   const dialog = page.getByRole('dialog', { name: 'Book a doctor visit' });
   assert.equal(await dialog.getByLabel(/^Date and time/).inputValue(), `${NEXT_WEDNESDAY}T10:00`);
   assert.equal(await dialog.getByLabel('Length (minutes)').inputValue(), '30');
-  await chooseIn(dialog, 'Patient (required)', 'Search patients by surname', PATIENT.surname, `${PATIENT.surname}, ${PATIENT.name}`);
+  await chooseIn(dialog, 'Patient (required)', 'Search patients by surname', VISITOR.surname, `${VISITOR.surname}, ${VISITOR.name}`);
   await dialog.getByRole('group', { name: 'Next free times' }).getByRole('button').first().waitFor();
   await assertAccessible(page, 'the booking dialog from the calendar');
   await page.screenshot({ path: `${SHOTS}calendar-booking.png` });
   await dialog.getByRole('button', { name: 'Book and e-mail the patient' }).click();
-  await page.getByText(`${PATIENT.name} ${PATIENT.surname} is booked with Dr ${DOCTOR.name} ${DOCTOR.surname}`).waitFor();
+  await page.getByText(`${VISITOR.name} ${VISITOR.surname} is booked with Dr ${DOCTOR.name} ${DOCTOR.surname}`).waitFor();
   await dialog.waitFor({ state: 'detached' });
 
   // The taken time shows who is booked, and there is nothing to click there.
-  await wednesday.getByRole('listitem').filter({ hasText: '10:00–10:30' }).getByRole('link', { name: `${PATIENT.name} ${PATIENT.surname}` }).waitFor();
+  await wednesday.getByRole('listitem').filter({ hasText: '10:00–10:30' }).getByRole('link', { name: `${VISITOR.name} ${VISITOR.surname}` }).waitFor();
   await settled(page);
   assert.equal(await wednesday.getByRole('button', { name: /^10:00–10:30/ }).count(), 0);
   assert.equal(await wednesday.getByRole('button', { name: /Free/ }).count(), 5);
@@ -320,7 +325,7 @@ test('the operator books a patient from a free slot; the time then shows the pat
   await settled(page);
   const day = page.getByRole('region', { name: new RegExp(`^Wednesday`) });
   await day.getByRole('heading', { level: 3, name: `Dr ${DOCTOR.name} ${DOCTOR.surname}` }).waitFor();
-  await day.getByRole('link', { name: `${PATIENT.name} ${PATIENT.surname}` }).waitFor();
+  await day.getByRole('link', { name: `${VISITOR.name} ${VISITOR.surname}` }).waitFor();
   await assertAccessible(page, 'the calendar of a specialty');
 
   await page.setViewportSize(PHONE);
@@ -338,7 +343,7 @@ test('an absence over a booked visit lists it for the clinic, which still sees i
   await page.getByLabel('Note').fill('Course');
   await page.getByRole('button', { name: 'Add the absence' }).click();
   const listed = page.getByRole('status').filter({ hasText: 'One booked visit is now outside the working hours' });
-  await listed.getByRole('link', { name: `${PATIENT.name} ${PATIENT.surname}` }).waitFor();
+  await listed.getByRole('link', { name: `${VISITOR.name} ${VISITOR.surname}` }).waitFor();
   await page.getByRole('cell', { name: 'The whole day' }).waitFor();
   await assertAccessible(page, 'the working hours with a conflict');
 
@@ -346,7 +351,7 @@ test('an absence over a booked visit lists it for the clinic, which still sees i
   await page.getByLabel('Go to date').fill(NEXT_WEDNESDAY);
   await settled(page);
   const wednesday = page.getByRole('region', { name: dayHeading(NEXT_WEDNESDAY), exact: true });
-  await wednesday.getByRole('link', { name: `${PATIENT.name} ${PATIENT.surname}` }).waitFor();
+  await wednesday.getByRole('link', { name: `${VISITOR.name} ${VISITOR.surname}` }).waitFor();
   assert.equal(await wednesday.getByText('Free', { exact: true }).count(), 0);
   await assertAccessible(page, 'the doctor’s calendar');
   await signOut(page);

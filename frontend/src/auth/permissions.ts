@@ -16,7 +16,7 @@ export type Action =
   | 'ListJournalEntries' | 'ReadJournalEntry' | 'WriteJournalEntry' | 'DeleteJournalEntry'
   | 'ListPrescriptions' | 'ReadPrescription' | 'WritePrescription' | 'DeletePrescription'
   | 'ListLoginHistory' | 'DeleteLoginHistory'
-  | 'ReadDoctorHours' | 'SetDoctorHours' | 'ListFreeSlots';
+  | 'ReadDoctorHours' | 'ManageDoctorHours' | 'FindFreeSlots';
 
 const A: Reach = 'all';
 const O: Reach = 'own';
@@ -69,8 +69,8 @@ const TABLE: Record<Action, [Reach, Reach, Reach, Reach, Reach, Reach]> = {
   DeleteLoginHistory:         [A, A, N, N, N, N],
   // Scheduling (API.md "Scheduling"): a doctor's "own" hours are their own user id's.
   ReadDoctorHours:            [A, A, A, A, N, N],
-  SetDoctorHours:             [A, A, O, N, N, N],
-  ListFreeSlots:              [A, A, A, A, N, N],
+  ManageDoctorHours:          [A, A, O, N, N, N],
+  FindFreeSlots:              [A, A, A, A, N, N],
 };
 
 export function reach(role: Role, action: Action): Reach {

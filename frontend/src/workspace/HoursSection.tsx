@@ -463,7 +463,7 @@ export default function HoursSection() {
   const own = me.role === 'doctor';
   const asked = Number(params.get('doctor'));
   const doctorId = own ? me.id : Number.isInteger(asked) && asked > 0 ? asked : null;
-  const setReach = reach(me.role, 'SetDoctorHours');
+  const setReach = reach(me.role, 'ManageDoctorHours');
   const editable = setReach === 'all' || (setReach === 'own' && doctorId === me.id);
   return (
     <>
