@@ -4,8 +4,8 @@
 //!   `/ws`;
 //! - `create-superuser --email E --password P`: the first account, to sign in with;
 //! - `migrate`: apply the migrations to `DATABASE_URL` and exit;
-//! - `run-job greetings|outbox [--date YYYY-MM-DD]`: one pass of a scheduled job (`serve` also
-//!   runs them in the background; see `jobs`);
+//! - `run-job greetings|reminders|outbox [--date YYYY-MM-DD]`: one pass of a scheduled job
+//!   (`serve` also runs them in the background; see `jobs`);
 //! - `openapi`: print the API's OpenAPI document (what `docs/openapi.json` must hold).
 
 use std::process::ExitCode;

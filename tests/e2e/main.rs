@@ -17,6 +17,7 @@ mod lambda;
 mod permissions;
 mod realtime;
 mod records;
+mod reminders;
 mod roles;
 mod sample_events;
 mod scheduler;

@@ -123,6 +123,7 @@ async fn the_scheduler_sample_events_run_their_jobs(db: MySqlPool) {
     let app = TestApp::spawn(db).await;
     for (event, job) in [
         ("scheduler/outbox.json", "outbox"),
+        ("scheduler/reminders.json", "reminders"),
         ("scheduler/greetings.json", "greetings"),
         ("scheduler/migrate.json", "migrate"),
         ("scheduler/create-superuser.json", "create_superuser"),

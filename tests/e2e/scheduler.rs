@@ -14,7 +14,10 @@ use crate::harness::{TestApp, send};
 const TEMPLATE: &str = include_str!("../../template.yaml");
 
 /// The event the template's schedule for `job` sends when it fires at `at`.
-fn scheduled_event(job: &str, at: DateTime<Utc>) -> LambdaEvent<EventBridgeEvent<Value>> {
+pub(crate) fn scheduled_event(
+    job: &str,
+    at: DateTime<Utc>,
+) -> LambdaEvent<EventBridgeEvent<Value>> {
     let names_job = format!(r#""detail": {{"job": "{job}"}}"#);
     let input = TEMPLATE
         .lines()

@@ -402,10 +402,11 @@ impl NewBooking {
     }
 }
 
-/// The e-mail that tells the patient about their booking: with its time when the clinic set
-/// one, as a received request otherwise.
+/// The e-mail that tells the patient about their booking `id`: with its time (and calendar
+/// event) when the clinic set one, as a received request otherwise.
 fn booking_notice(
     state: &AppState,
+    id: u64,
     patient: &UserRow,
     modality: String,
     date_time: Option<DateTime<Utc>>,
@@ -416,6 +417,8 @@ fn booking_notice(
             name,
             modality,
             when: clinic_time_text(moment, state.config.clinic_tz),
+            booking_id: id,
+            starts_at: moment,
         },
         None => Notification::DiagnosticBookedByPatient { name, modality },
     }
@@ -483,7 +486,7 @@ async fn book(
     .map_err(refused_insert)?
     .last_insert_id();
     bump_version(&mut tx, "booking_diagnostic").await?;
-    let notice = booking_notice(&state, &patient, diagnostic.modality, new.date_time);
+    let notice = booking_notice(&state, id, &patient, diagnostic.modality, new.date_time);
     let queued = mail::queue(&mut tx, &state, &patient.email, notice).await?;
     tx.commit().await?;
     tracing::info!(booking_id = id, user_id = patient.id, by = caller.user_id, "diagnostic booked");
@@ -533,7 +536,7 @@ async fn schedule(
     .execute(&mut *tx)
     .await?;
     let patient = users::find(&mut *tx, booking.user_id).await?.ok_or(ApiError::NotFound)?;
-    let notice = booking_notice(&state, &patient, booking.modality, Some(date_time));
+    let notice = booking_notice(&state, id, &patient, booking.modality, Some(date_time));
     let queued = mail::queue(&mut tx, &state, &patient.email, notice).await?;
     tx.commit().await?;
     tracing::info!(booking_id = id, by = caller.user_id, "diagnostic booking scheduled");

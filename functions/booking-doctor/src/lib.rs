@@ -297,6 +297,10 @@ async fn book_visit(
         doctor: format!("{} {}", doctor.name, doctor.surname),
         specialty: doctor.specialty.unwrap_or_default(),
         when: clinic_time_text(booking.date_time, state.config.clinic_tz),
+        visit_id: id,
+        starts_at: booking.date_time,
+        // The length the visit was inserted with: the column's default.
+        duration_minutes: 30,
     };
     let queued = mail::queue(&mut tx, &state, &patient.email, notification).await?;
     tx.commit().await?;

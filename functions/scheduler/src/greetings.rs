@@ -207,7 +207,7 @@ impl Pass<'_> {
         let emails = recipients
             .into_iter()
             .map(|Recipient { email, name }| {
-                mail::render(&self.state.config, &email, &greeting.notification(name))
+                mail::render(&self.state.config, &email, &greeting.notification(name), self.now)
             })
             .collect::<Result<Vec<Email>, _>>()
             .map_err(|error| JobError::Template(error.to_string()))?;

@@ -2,6 +2,8 @@
 //!
 //! - [`greetings`] (daily, 10:00 clinic time): birthday, Christmas and New Year greetings, each
 //!   at most once per user, greeting and year, written to the e-mail outbox;
+//! - [`reminders`] (hourly): a reminder, with the appointment as a calendar event, a day before
+//!   each booked visit and each diagnostic booking with a time, once per booking and time;
 //! - [`outbox`] (every minute): sends what the outbox holds, at SES's rate, retrying failures
 //!   with exponential backoff;
 //! - [`setup`] (by hand, once): `migrate`, and `create-superuser`, which invites the first
@@ -16,7 +18,7 @@
 //!  "detail": {"job": "greetings"}}
 //! ```
 //!
-//! and the same with `{"job": "outbox"}`. The greetings are for the clinic's date at the event's
+//! and the same with `{"job": "reminders"}` and `{"job": "outbox"}`. The greetings are for the clinic's date at the event's
 //! `time` (a retried invocation still greets the day it was scheduled for), or for
 //! `"date": "YYYY-MM-DD"` in `detail` when given, or for today. The local gateway runs the same
 //! passes (`qhealth-local run-job`, and in the background of `serve`).
@@ -24,6 +26,7 @@
 pub mod greetings;
 pub mod outbox;
 mod pace;
+pub mod reminders;
 pub mod setup;
 #[cfg(test)]
 mod testing;
@@ -39,6 +42,7 @@ pub use aws_lambda_events::eventbridge::EventBridgeEvent;
 pub use greetings::GreetingsReport;
 pub use lambda_runtime::{Context, LambdaEvent};
 pub use outbox::OutboxReport;
+pub use reminders::RemindersReport;
 pub use setup::{InviteReport, MigrateReport};
 
 /// A scheduled event older than this does not greet: greetings are not sent days late.
@@ -50,6 +54,8 @@ pub enum Job {
     Greetings {
         date: Option<NaiveDate>,
     },
+    /// The reminders due in the next 24 hours.
+    Reminders,
     Outbox,
     /// Apply the migrations (one-off, see [`setup`]).
     Migrate,
@@ -60,8 +66,9 @@ pub enum Job {
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     #[error(
-        "unknown job {0}: the event's detail must be {{\"job\": \"greetings\"}} or {{\"job\": \"outbox\"}} \
-         (or, by hand, \"migrate\" or \"create-superuser\")"
+        "unknown job {0}: the event's detail must be {{\"job\": \"greetings\"}}, \
+         {{\"job\": \"reminders\"}} or {{\"job\": \"outbox\"}} (or, by hand, \"migrate\" or \
+         \"create-superuser\")"
     )]
     UnknownJob(String),
     #[error("the event's detail.date must be a date written YYYY-MM-DD")]
@@ -86,6 +93,7 @@ pub enum JobError {
 #[serde(tag = "job", rename_all = "snake_case")]
 pub enum JobReport {
     Greetings(GreetingsReport),
+    Reminders(RemindersReport),
     Outbox(OutboxReport),
     Migrate(MigrateReport),
     CreateSuperuser(InviteReport),
@@ -95,6 +103,7 @@ impl std::fmt::Display for JobReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Greetings(report) => report.fmt(f),
+            Self::Reminders(report) => report.fmt(f),
             Self::Outbox(report) => report.fmt(f),
             Self::Migrate(report) => report.fmt(f),
             Self::CreateSuperuser(report) => report.fmt(f),
@@ -112,6 +121,7 @@ impl Job {
         let detail = &event.detail;
         match detail.get("job").and_then(Value::as_str) {
             Some("outbox") => Ok(Self::Outbox),
+            Some("reminders") => Ok(Self::Reminders),
             Some("migrate") => Ok(Self::Migrate),
             Some("create-superuser") => Ok(Self::CreateSuperuser(setup::superuser_of(detail)?)),
             Some("greetings") => {
@@ -144,6 +154,7 @@ pub async fn run(state: &AppState, job: Job) -> Result<JobReport, JobError> {
             let date = date.unwrap_or_else(|| state.today());
             Ok(JobReport::Greetings(greetings::run(state, date).await?))
         }
+        Job::Reminders => Ok(JobReport::Reminders(reminders::run(state).await?)),
         Job::Outbox => Ok(JobReport::Outbox(outbox::run(state).await?)),
         Job::Migrate => Ok(JobReport::Migrate(setup::migrate(state).await?)),
         Job::CreateSuperuser(superuser) => {
@@ -153,7 +164,7 @@ pub async fn run(state: &AppState, job: Job) -> Result<JobReport, JobError> {
 }
 
 /// The Lambda handler: reads the job from the event, runs it and logs what it did. A failure is
-/// returned as the invocation's error, so Lambda retries it; both passes are safe to repeat.
+/// returned as the invocation's error, so Lambda retries it; every pass is safe to repeat.
 pub async fn handle(
     state: &AppState,
     event: LambdaEvent<EventBridgeEvent<Value>>,
@@ -201,6 +212,7 @@ mod tests {
     #[test]
     fn the_detail_names_the_job() {
         assert_eq!(job(json!({"job": "outbox"}), None).unwrap(), Job::Outbox);
+        assert_eq!(job(json!({"job": "reminders"}), None).unwrap(), Job::Reminders);
         assert_eq!(job(json!({"job": "greetings"}), None).unwrap(), Job::Greetings { date: None });
     }
 

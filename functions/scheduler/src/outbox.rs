@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
-use qhealth::mail::{self, Attempt, CLAIM, Email};
+use qhealth::mail::{self, Attachment, Attempt, CLAIM, Email};
 use serde::Serialize;
 use sqlx::{Acquire, MySql, QueryBuilder};
 
@@ -58,6 +58,9 @@ struct DueEmail {
     subject: String,
     body_html: String,
     body_text: String,
+    attachment_name: Option<String>,
+    attachment_type: Option<String>,
+    attachment_content: Option<String>,
     attempts: u32,
 }
 
@@ -98,11 +101,19 @@ pub async fn run(state: &AppState) -> Result<OutboxReport, sqlx::Error> {
 
 impl DueEmail {
     fn into_email(self) -> Email {
+        let attachment = match (self.attachment_name, self.attachment_type, self.attachment_content)
+        {
+            (Some(filename), Some(content_type), Some(content)) => {
+                Some(Attachment { filename, content_type, content })
+            }
+            _ => None,
+        };
         Email {
             to: self.recipient,
             subject: self.subject,
             html: self.body_html,
             text: self.body_text,
+            attachment,
         }
     }
 }
@@ -125,7 +136,8 @@ async fn claim(
     // The order is the index's (email_outbox_due, then the primary key): no sort.
     let due = sqlx::query_as!(
         DueEmail,
-        "SELECT id, recipient, subject, body_html, body_text, attempts
+        "SELECT id, recipient, subject, body_html, body_text, attachment_name, attachment_type,
+                attachment_content, attempts
          FROM email_outbox
          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
            AND (claimed_until IS NULL OR claimed_until <= ?)

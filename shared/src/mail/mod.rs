@@ -1,6 +1,8 @@
 //! E-mail: the [`Mailer`] seam (SES in production, a recorder in tests), the templates, and the
 //! transactional outbox that makes sure nothing is lost when SES is down.
 
+pub mod ics;
+mod mime;
 mod outbox;
 mod ses;
 mod templates;
@@ -8,7 +10,9 @@ mod templates;
 use std::future::Future;
 use std::pin::Pin;
 
-pub use outbox::{Attempt, CLAIM, Queued, deliver, next_attempt_at, queue, queue_all, send_one};
+pub use outbox::{
+    Attempt, CLAIM, Queued, deliver, next_attempt_at, queue, queue_all, send_one, write,
+};
 pub use ses::SesMailer;
 pub use templates::{Notification, render};
 
@@ -19,6 +23,19 @@ pub struct Email {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// What the message carries besides its text: the booking's calendar event, if any.
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent with a message. Only text is ever attached (the `.ics` of a booking), so it is
+/// held as text and sent as UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The name a mail program shows and saves it under, e.g. `visit.ics`.
+    pub filename: String,
+    /// The MIME type with its parameters, e.g. [`ics::CONTENT_TYPE`].
+    pub content_type: String,
+    pub content: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +53,8 @@ pub trait Mailer: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<String, MailError>>;
 }
 
-/// Keeps what it is asked to send, for tests; can be told to fail like SES on a bad day.
+/// Keeps what it is asked to send, attachments included, for tests; can be told to fail like
+/// SES on a bad day.
 #[derive(Default)]
 pub struct RecordingMailer {
     sent: std::sync::Mutex<Vec<Email>>,

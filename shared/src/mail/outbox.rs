@@ -26,7 +26,8 @@ pub struct Queued {
     pub email: Email,
 }
 
-/// Renders `notification` for `to` and writes it to the outbox in `conn`'s transaction.
+/// Renders `notification` for `to` and writes it to the outbox in `conn`'s transaction, held
+/// for [`deliver`] to send after commit.
 pub async fn queue(
     conn: &mut MySqlConnection,
     state: &AppState,
@@ -34,26 +35,44 @@ pub async fn queue(
     notification: Notification,
 ) -> Result<Queued, ApiError> {
     let now = state.now();
-    let email = render(&state.config, to, &notification)?;
-    let id = sqlx::query!(
+    let email = render(&state.config, to, &notification, now)?;
+    let id = write(conn, notification.kind(), &email, now, Some(now + CLAIM)).await?;
+    Ok(Queued { id, email })
+}
+
+/// Writes the rendered `email` of `kind` (a notification, not bulk mail) to the outbox in
+/// `conn`'s transaction, due at `now`: held for its writer until `claimed_until`, or, with
+/// `None`, left for the scheduler's outbox pass to send at SES's rate (what a scheduled pass
+/// queues). Its id.
+pub async fn write(
+    conn: &mut MySqlConnection,
+    kind: &str,
+    email: &Email,
+    now: DateTime<Utc>,
+    claimed_until: Option<DateTime<Utc>>,
+) -> Result<u64, sqlx::Error> {
+    let attachment = email.attachment.as_ref();
+    let done = sqlx::query!(
         "INSERT INTO email_outbox
-           (kind, recipient, subject, body_html, body_text, next_attempt_at, claimed_until,
-            created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        notification.kind(),
+           (kind, recipient, subject, body_html, body_text, attachment_name, attachment_type,
+            attachment_content, next_attempt_at, claimed_until, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        kind,
         email.to,
         email.subject,
         email.html,
         email.text,
+        attachment.map(|a| &a.filename),
+        attachment.map(|a| &a.content_type),
+        attachment.map(|a| &a.content),
         now,
-        now + CLAIM,
+        claimed_until,
         now,
         now
     )
     .execute(conn)
-    .await?
-    .last_insert_id();
-    Ok(Queued { id, email })
+    .await?;
+    Ok(done.last_insert_id())
 }
 
 /// Several notifications, in order.

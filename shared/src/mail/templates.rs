@@ -1,14 +1,20 @@
 //! Every notification as HTML and plain text. Templates live in `shared/templates/email/`,
 //! compiled into the binary; HTML is escaped automatically, so a name like `<b>Eva</b>` shows as
-//! typed. Links point at the SPA (`APP_URL`).
+//! typed. Links point at the SPA (`APP_URL`). The messages about an appointment with a time
+//! carry it as a calendar event (`.ics`, see [`super::ics`]).
 
 use std::sync::LazyLock;
 
+use chrono::{DateTime, Duration, Utc};
 use minijinja::{Environment, Value, context};
 
-use super::Email;
+use super::ics;
+use super::{Attachment, Email};
 use crate::config::Config;
 use crate::error::ApiError;
+
+/// Diagnostic bookings have no length of their own: their calendar events last this long.
+pub const DIAGNOSTIC_EVENT_MINUTES: u16 = 30;
 
 /// Every e-mail QHealth sends, with what it needs to say. Only names, appointment facts and
 /// links: never medical content, never a password. Times (`when`) are already written in the
@@ -58,11 +64,14 @@ pub enum Notification {
     DoctorAvailable {
         name: String,
     },
-    /// Staff gave the booking a time (on booking, or later on the patient's request).
+    /// Staff gave the booking a time (on booking, or later on the patient's request, or moved
+    /// it).
     DiagnosticBookedByStaff {
         name: String,
         modality: String,
         when: String,
+        booking_id: u64,
+        starts_at: DateTime<Utc>,
     },
     /// The patient asked for it; the clinic will set a time.
     DiagnosticBookedByPatient {
@@ -74,12 +83,33 @@ pub enum Notification {
         doctor: String,
         specialty: String,
         when: String,
+        visit_id: u64,
+        starts_at: DateTime<Utc>,
+        duration_minutes: u16,
     },
     VisitCancelled {
         name: String,
         doctor: String,
         specialty: String,
         when: String,
+    },
+    /// A day before a booked visit (the scheduler's reminders pass).
+    VisitReminder {
+        name: String,
+        doctor: String,
+        specialty: String,
+        when: String,
+        visit_id: u64,
+        starts_at: DateTime<Utc>,
+        duration_minutes: u16,
+    },
+    /// A day before a diagnostic booking's time (the scheduler's reminders pass).
+    DiagnosticReminder {
+        name: String,
+        modality: String,
+        when: String,
+        booking_id: u64,
+        starts_at: DateTime<Utc>,
     },
     JournalEntryAdded {
         name: String,
@@ -119,6 +149,8 @@ impl Notification {
             Self::DiagnosticBookedByPatient { .. } => "diagnostic_booked_by_patient",
             Self::VisitBooked { .. } => "visit_booked",
             Self::VisitCancelled { .. } => "visit_cancelled",
+            Self::VisitReminder { .. } => "visit_reminder",
+            Self::DiagnosticReminder { .. } => "diagnostic_reminder",
             Self::JournalEntryAdded { .. } => "journal_entry_added",
             Self::PrescriptionAdded { .. } => "prescription_added",
             Self::Birthday { .. } => "birthday",
@@ -145,6 +177,8 @@ impl Notification {
             Self::DiagnosticBookedByPatient { .. } => "We have received your diagnostic request",
             Self::VisitBooked { .. } => "Your doctor's appointment is booked",
             Self::VisitCancelled { .. } => "Your doctor's appointment is cancelled",
+            Self::VisitReminder { .. } => "Reminder: your appointment tomorrow",
+            Self::DiagnosticReminder { .. } => "Reminder: your diagnostic appointment tomorrow",
             Self::JournalEntryAdded { .. } => "A new entry in your medical journal",
             Self::PrescriptionAdded { .. } => "A new prescription for you",
             Self::Birthday { .. } => "Happy birthday from QHealth",
@@ -171,6 +205,8 @@ impl Notification {
             | Self::DiagnosticBookedByPatient { name, .. }
             | Self::VisitBooked { name, .. }
             | Self::VisitCancelled { name, .. }
+            | Self::VisitReminder { name, .. }
+            | Self::DiagnosticReminder { name, .. }
             | Self::JournalEntryAdded { name }
             | Self::PrescriptionAdded { name }
             | Self::Birthday { name }
@@ -183,10 +219,12 @@ impl Notification {
     fn details(&self) -> Value {
         match self {
             Self::StaffWelcome { role, specialty, .. } => context! { role, specialty },
-            Self::DiagnosticBookedByStaff { modality, when, .. } => context! { modality, when },
+            Self::DiagnosticBookedByStaff { modality, when, .. }
+            | Self::DiagnosticReminder { modality, when, .. } => context! { modality, when },
             Self::DiagnosticBookedByPatient { modality, .. } => context! { modality },
             Self::VisitBooked { doctor, specialty, when, .. }
-            | Self::VisitCancelled { doctor, specialty, when, .. } => {
+            | Self::VisitCancelled { doctor, specialty, when, .. }
+            | Self::VisitReminder { doctor, specialty, when, .. } => {
                 context! { doctor, specialty, when }
             }
             _ => context! {},
@@ -208,6 +246,64 @@ impl Notification {
             _ => None,
         }
     }
+
+    /// The calendar event the message carries, and the attachment's name: the appointment's,
+    /// when it has a time. Its UID is the booking's, the same in every message about it.
+    fn calendar_event(&self, config: &Config) -> Option<(ics::Event, &'static str)> {
+        let domain = calendar_domain(&config.mail_from);
+        let bookings = &config.app_url;
+        match self {
+            Self::VisitBooked {
+                doctor, specialty, visit_id, starts_at, duration_minutes, ..
+            }
+            | Self::VisitReminder {
+                doctor,
+                specialty,
+                visit_id,
+                starts_at,
+                duration_minutes,
+                ..
+            } => {
+                let event = ics::Event {
+                    uid: format!("visit-{visit_id}@{domain}"),
+                    start: *starts_at,
+                    end: *starts_at + Duration::minutes(i64::from(*duration_minutes)),
+                    summary: format!("Doctor's appointment: {doctor}"),
+                    description: Some(format!(
+                        "{doctor}, {specialty}.\nYour appointments in QHealth: {bookings}"
+                    )),
+                    location: None,
+                };
+                Some((event, "visit.ics"))
+            }
+            Self::DiagnosticBookedByStaff { modality, booking_id, starts_at, .. }
+            | Self::DiagnosticReminder { modality, booking_id, starts_at, .. } => {
+                let event = ics::Event {
+                    uid: format!("diagnostic-{booking_id}@{domain}"),
+                    start: *starts_at,
+                    end: *starts_at + Duration::minutes(i64::from(DIAGNOSTIC_EVENT_MINUTES)),
+                    summary: format!("Diagnostic appointment: {modality}"),
+                    description: Some(format!(
+                        "{modality}. Please arrive ten minutes early.\n\
+                         Your appointments in QHealth: {bookings}"
+                    )),
+                    location: None,
+                };
+                Some((event, "diagnostic.ics"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The domain of the sender's address (`QHealth <no-reply@clinic.example>`: `clinic.example`),
+/// the clinic's own, which makes the events' UIDs unique to it (RFC 5545, 3.8.4.7).
+fn calendar_domain(mail_from: &str) -> &str {
+    mail_from
+        .rsplit_once('@')
+        .map(|(_, domain)| domain.trim().trim_end_matches('>').trim())
+        .filter(|domain| !domain.is_empty())
+        .unwrap_or("qhealth.local")
 }
 
 macro_rules! templates {
@@ -237,6 +333,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "diagnostic_booked_by_patient",
     "visit_booked",
     "visit_cancelled",
+    "visit_reminder",
+    "diagnostic_reminder",
     "journal_entry_added",
     "prescription_added",
     "birthday",
@@ -256,8 +354,13 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// Renders `notification` for `to`.
-pub fn render(config: &Config, to: &str, notification: &Notification) -> Result<Email, ApiError> {
+/// Renders `notification` for `to` at `now` (the calendar event's time stamp).
+pub fn render(
+    config: &Config,
+    to: &str,
+    notification: &Notification,
+    now: DateTime<Utc>,
+) -> Result<Email, ApiError> {
     let context = context! {
         name => notification.name(),
         // Built from the configured address and a token of URL-safe characters: nothing to escape
@@ -273,21 +376,45 @@ pub fn render(config: &Config, to: &str, notification: &Notification) -> Result<
             .and_then(|template| template.render(&context))
             .map_err(ApiError::internal)
     };
+    let attachment = notification.calendar_event(config).map(|(event, filename)| Attachment {
+        filename: filename.to_owned(),
+        content_type: ics::CONTENT_TYPE.to_owned(),
+        content: event.to_ics(now),
+    });
     Ok(Email {
         to: to.to_owned(),
         subject: notification.subject().to_owned(),
         html: render_one("html")?,
         text: render_one("txt")?,
+        attachment,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn config() -> Config {
-        Config::from_lookup(|name| (name == "APP_URL").then(|| "https://clinic.example".into()))
-            .unwrap()
+        Config::from_lookup(|name| match name {
+            "APP_URL" => Some("https://clinic.example".into()),
+            "MAIL_FROM" => Some("QHealth <no-reply@clinic.example>".into()),
+            _ => None,
+        })
+        .unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 11, 0, 0).unwrap()
+    }
+
+    /// 09:00 in Stockholm on 1 December 2026, as `when` says.
+    fn starts_at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap()
+    }
+
+    fn render(config: &Config, to: &str, notification: &Notification) -> Result<Email, ApiError> {
+        super::render(config, to, notification, now())
     }
 
     fn every_notification(name: &str) -> Vec<Notification> {
@@ -315,6 +442,8 @@ mod tests {
                 name: name.clone(),
                 modality: "MRI".into(),
                 when: "Tuesday 1 December 2026, 09:00 CET".into(),
+                booking_id: 3,
+                starts_at: starts_at(),
             },
             Notification::DiagnosticBookedByPatient { name: name.clone(), modality: "MRI".into() },
             Notification::VisitBooked {
@@ -322,12 +451,31 @@ mod tests {
                 doctor: "Karin Berg".into(),
                 specialty: "Cardiology".into(),
                 when: "Tuesday 1 December 2026, 09:00 CET".into(),
+                visit_id: 12,
+                starts_at: starts_at(),
+                duration_minutes: 45,
             },
             Notification::VisitCancelled {
                 name: name.clone(),
                 doctor: "Karin Berg".into(),
                 specialty: "Cardiology".into(),
                 when: "Tuesday 1 December 2026, 09:00 CET".into(),
+            },
+            Notification::VisitReminder {
+                name: name.clone(),
+                doctor: "Karin Berg".into(),
+                specialty: "Cardiology".into(),
+                when: "Tuesday 1 December 2026, 09:00 CET".into(),
+                visit_id: 12,
+                starts_at: starts_at(),
+                duration_minutes: 45,
+            },
+            Notification::DiagnosticReminder {
+                name: name.clone(),
+                modality: "MRI".into(),
+                when: "Tuesday 1 December 2026, 09:00 CET".into(),
+                booking_id: 3,
+                starts_at: starts_at(),
             },
             Notification::JournalEntryAdded { name: name.clone() },
             Notification::PrescriptionAdded { name: name.clone() },
@@ -417,6 +565,16 @@ mod tests {
                 "visit_cancelled" | "diagnostic_booked_by_staff" => {
                     assert!(email.text.contains(when) && email.html.contains(when));
                 }
+                "visit_reminder" => {
+                    for part in [&email.text, &email.html] {
+                        assert!(part.contains("Karin Berg") && part.contains(when), "{part}");
+                        assert!(part.contains("call the clinic"), "too late to cancel online");
+                    }
+                }
+                "diagnostic_reminder" => {
+                    assert!(email.text.contains("MRI") && email.text.contains(when));
+                    assert!(email.html.contains("MRI") && email.html.contains(when));
+                }
                 "diagnostic_booked_by_patient" => {
                     assert!(email.text.contains("MRI") && !email.text.contains(when));
                 }
@@ -436,5 +594,67 @@ mod tests {
             assert!(!email.html.contains("<script>"), "{}", notification.kind());
             assert!(email.html.contains("&lt;script&gt;"), "{}", notification.kind());
         }
+    }
+
+    /// The unfolded `NAME:value` lines of an attachment's calendar.
+    fn calendar_lines(email: &Email) -> Vec<String> {
+        let attachment = email.attachment.as_ref().expect("a calendar event");
+        attachment.content.replace("\r\n ", "").split_terminator("\r\n").map(String::from).collect()
+    }
+
+    #[test]
+    fn appointments_with_a_time_carry_their_calendar_event() {
+        for notification in every_notification("Eva") {
+            let email = render(&config(), "a@example.com", &notification).unwrap();
+            let expected = match notification.kind() {
+                "visit_booked" | "visit_reminder" => {
+                    Some(("visit.ics", "UID:visit-12@clinic.example", "DTEND:20261201T084500Z"))
+                }
+                "diagnostic_booked_by_staff" | "diagnostic_reminder" => Some((
+                    "diagnostic.ics",
+                    "UID:diagnostic-3@clinic.example",
+                    "DTEND:20261201T083000Z",
+                )),
+                _ => None,
+            };
+            let Some((filename, uid, end)) = expected else {
+                assert_eq!(email.attachment, None, "{}", notification.kind());
+                continue;
+            };
+            let attachment = email.attachment.as_ref().unwrap();
+            assert_eq!(attachment.filename, filename);
+            assert_eq!(attachment.content_type, "text/calendar; method=PUBLISH; charset=UTF-8");
+            let lines = calendar_lines(&email);
+            for line in [uid, "DTSTART:20261201T080000Z", end, "DTSTAMP:20261126T110000Z"] {
+                assert!(lines.iter().any(|l| l == line), "{line} in {lines:?}");
+            }
+            assert!(lines.iter().any(|l| l.starts_with("SUMMARY:")), "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn a_visit_s_event_names_its_doctor_and_links_the_app() {
+        let visit = every_notification("Eva").into_iter().find(|n| n.kind() == "visit_reminder");
+        let email = render(&config(), "a@example.com", &visit.unwrap()).unwrap();
+        let lines = calendar_lines(&email);
+        assert!(
+            lines.contains(&"SUMMARY:Doctor's appointment: Karin Berg".to_owned()),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(
+                &"DESCRIPTION:Karin Berg\\, Cardiology.\\nYour appointments in QHealth: \
+                  https://clinic.example"
+                    .to_owned()
+            ),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn the_calendar_domain_is_the_sender_s() {
+        assert_eq!(calendar_domain("QHealth <no-reply@clinic.example>"), "clinic.example");
+        assert_eq!(calendar_domain("no-reply@clinic.example"), "clinic.example");
+        assert_eq!(calendar_domain("QHealth"), "qhealth.local");
     }
 }

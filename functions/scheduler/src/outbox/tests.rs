@@ -190,3 +190,30 @@ async fn notifications_go_before_the_greetings_waiting(db: MySqlPool) {
     let sent: Vec<String> = h.mailer.sent().into_iter().map(|email| email.to).collect();
     assert_eq!(sent, ["eva@clinic.test"]);
 }
+
+/// A booking's e-mail that SES refused keeps its calendar event for the retry.
+#[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
+async fn an_attachment_waits_with_its_e_mail_and_goes_out_with_it(db: MySqlPool) {
+    let h = at_noon(db.clone(), QUICK);
+    let booked = Notification::DiagnosticBookedByStaff {
+        name: "Eva".into(),
+        modality: "MRI".into(),
+        when: "Tuesday 1 December 2026, 09:00 CET".into(),
+        booking_id: 7,
+        starts_at: clinic_time("2026-12-01", 9),
+    };
+    let mut tx = h.db.begin().await.unwrap();
+    let queued = mail::queue(&mut tx, &h.state, "eva@clinic.test", booked).await.unwrap();
+    tx.commit().await.unwrap();
+    let written = queued.email.attachment.clone().unwrap();
+    h.mailer.set_failing(true);
+    mail::deliver(&h.state, [queued]).await;
+    h.mailer.set_failing(false);
+    h.clock.advance(Duration::minutes(1));
+
+    assert_eq!(pass(&h).await.sent, 1);
+    let sent = h.mailer.sent_to("eva@clinic.test");
+    assert_eq!(sent[0].attachment.as_ref(), Some(&written));
+    assert_eq!(written.filename, "diagnostic.ics");
+    assert!(written.content.contains("UID:diagnostic-7@qhealth.local\r\n"), "{}", written.content);
+}
