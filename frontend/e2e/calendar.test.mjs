@@ -4,11 +4,14 @@
 // slot of the calendar, with the keyboard, after which that time shows the patient and no free
 // slot, so a clash cannot be clicked (and the API never answers 409); an absence over the visit
 // lists it as conflicting; the lists of visits open on what is to come; a patient is booked for
-// an examination from their row. Every new page passes axe, on a desktop and a phone.
+// an examination from their row; a visit booked more than a day ahead is reminded once, a day
+// before, with its calendar event (.ics, read by ical.js). Every new page passes axe, on a
+// desktop and a phone.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import ICAL from 'ical.js';
 import { after, before, test } from 'node:test';
 import { assertAccessible } from './a11y.mjs';
 import { DESKTOP, launch, PHONE } from './browser.mjs';
@@ -23,6 +26,8 @@ const CLINIC_TZ = 'Europe/Stockholm';
 const tag = `c${Date.now().toString(36)}`;
 const ROOT = { email: `root.${tag}@clinic.example`, password: 'Root-Pass-1!' };
 const DOCTOR = { email: `doctor.${tag}@clinic.example`, password: 'Doctor-Pass-3$', name: 'Ingrid', surname: 'Sjöholm', specialty: 'Dermatology' };
+// Without weekly hours, so that a visit can be booked at any minute (the reminder's).
+const LOCUM = { email: `locum.${tag}@clinic.example`, password: 'Locum-Pass-6/', name: 'Olof', surname: 'Strand', specialty: 'General practice' };
 const OPERATOR = { email: `operator.${tag}@clinic.example`, password: 'Operator-Pass-4%', name: 'Nils', surname: 'Dahl' };
 const PHARMACIST = { email: `pharmacist.${tag}@clinic.example`, password: 'Pharma-Pass-5&', name: 'Greta', surname: 'Lind' };
 const PATIENT = { email: `kalle.ahlgren.${tag}@example.com`, password: 'Patient-Pass-2#', name: 'Kalle', surname: `Ahlgren${tag.slice(-4)}` };
@@ -179,6 +184,7 @@ before(async () => {
   execFileSync(process.env.QHEALTH_LOCAL, ['create-superuser', '--email', ROOT.email, '--password', ROOT.password, '--name', 'Stina', '--surname', 'Ek'], { stdio: 'pipe' });
   rootToken = await accessToken(ROOT);
   await hire(DOCTOR, 'doctor');
+  await hire(LOCUM, 'doctor');
   await hire(OPERATOR, 'operator');
   await hire(PHARMACIST, 'pharmacist');
 
@@ -389,6 +395,73 @@ test('an operator books an examination from the patient’s row, with the patien
   await dialog.getByRole('button', { name: 'Book and e-mail the patient' }).click();
   await page.getByText(`${MODALITY} is booked for ${PATIENT.name} ${PATIENT.surname}`).waitFor();
   await signOut(page);
+});
+
+/** Runs one pass of a scheduled job in the gateway's database, as EventBridge would on AWS. */
+function runJob(job) {
+  execFileSync(process.env.QHEALTH_LOCAL, ['run-job', job], {
+    stdio: 'pipe',
+    env: {
+      ...process.env,
+      APP_URL: BASE,
+      AWS_ENDPOINT_URL_SESV2: SES,
+      AWS_REGION: 'eu-north-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    },
+  });
+}
+
+const REMINDER = 'Reminder: your appointment tomorrow';
+
+async function emailsTo(address, subject) {
+  const { emails } = await (await fetch(`${SES}/store`)).json();
+  return emails.filter((email) => email.subject === subject && (email.destination?.to ?? []).some((to) => to.toLowerCase().includes(address)));
+}
+
+/** The one VEVENT of an e-mail's .ics attachment, parsed by ical.js. */
+function calendarEventOf(email, filename) {
+  const attachment = (email.attachments ?? []).find((part) => part.filename === filename);
+  assert.ok(attachment, `${email.subject} carries ${filename}: ${JSON.stringify((email.attachments ?? []).map((part) => part.filename))}`);
+  assert.match(attachment.contentType, /^text\/calendar/);
+  const calendar = new ICAL.Component(ICAL.parse(Buffer.from(attachment.content, 'base64').toString('utf8')));
+  const events = calendar.getAllSubcomponents('vevent');
+  assert.equal(events.length, 1);
+  return events[0];
+}
+
+test('a visit booked more than a day ahead is reminded once, a day before, with the visit as a calendar event', async () => {
+  // The next whole minute at least 10 s past this time tomorrow: booked more than 24 hours
+  // ahead, and less than 24 hours away a few seconds later.
+  const start = new Date(Math.ceil((Date.now() + 24 * 3_600_000 + 10_000) / 60_000) * 60_000);
+  const booked = await api('POST', '/booking_doctor', {
+    token: await accessToken(OPERATOR),
+    body: { user_id: PATIENT.id, doctor_id: LOCUM.id, date_time: start.toISOString(), duration_minutes: 20 },
+  });
+  assert.equal(booked.status, 201, JSON.stringify(booked.body));
+  const waitMs = start.getTime() - 24 * 3_600_000 - Date.now() + 1_000;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
+
+  // Two passes (as when one hour's and the next overlap), then the outbox.
+  runJob('reminders');
+  runJob('reminders');
+  runJob('outbox');
+  const deadline = Date.now() + 20_000;
+  let reminders = await emailsTo(PATIENT.email, REMINDER);
+  while (reminders.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    reminders = await emailsTo(PATIENT.email, REMINDER);
+  }
+  runJob('reminders');
+  runJob('outbox');
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  reminders = await emailsTo(PATIENT.email, REMINDER);
+  assert.equal(reminders.length, 1, `exactly one reminder: ${reminders.map((email) => email.subject).join(', ')}`);
+
+  const event = calendarEventOf(reminders[0], 'visit.ics');
+  assert.equal(event.getFirstPropertyValue('dtstart').toJSDate().toISOString(), start.toISOString());
+  assert.equal(event.getFirstPropertyValue('dtend').toJSDate().toISOString(), new Date(start.getTime() + 20 * 60_000).toISOString());
+  assert.match(String(event.getFirstPropertyValue('uid')), new RegExp(`^visit-${booked.body.id}@`));
 });
 
 test('no page raised a JavaScript error, and no booking met a 409', () => {
