@@ -3,7 +3,9 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chrono::{DateTime, Duration, DurationRound, NaiveDate, Utc};
+use chrono::{
+    DateTime, Duration, DurationRound, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 pub trait Clock: Send + Sync + 'static {
@@ -15,6 +17,20 @@ pub type SharedClock = Arc<dyn Clock>;
 /// Today's date where the clinic is.
 pub fn clinic_today(clock: &dyn Clock, tz: Tz) -> NaiveDate {
     clock.now().with_timezone(&tz).date_naive()
+}
+
+/// The first instant (UTC) of a clinic date: its local midnight, or, where the clocks skip
+/// midnight, the moment they jump. A clinic date is [its start, the next date's start): 23 hours
+/// long when the clocks go forward, 25 when they go back.
+pub fn clinic_day_start(date: NaiveDate, tz: Tz) -> NaiveDateTime {
+    let midnight = date.and_time(NaiveTime::MIN);
+    // Gaps are whole minutes (an hour, or half of one), so the first local minute that exists
+    // is the jump's instant. Of a midnight the clocks pass twice, the first.
+    (0..=24 * 60)
+        .find_map(|minutes| {
+            tz.from_local_datetime(&(midnight + Duration::minutes(minutes))).earliest()
+        })
+        .map_or(midnight, |start| start.naive_utc())
 }
 
 /// A moment as the clinic's staff and patients read it, for e-mails:
@@ -69,6 +85,34 @@ mod tests {
         assert_eq!(clinic_time_text(winter, tz), "Tuesday 1 December 2026, 09:00 CET");
         let summer = Utc.with_ymd_and_hms(2027, 6, 1, 8, 0, 0).unwrap();
         assert_eq!(clinic_time_text(summer, tz), "Tuesday 1 June 2027, 10:00 CEST");
+    }
+
+    #[test]
+    fn clinic_dates_start_at_local_midnight_and_last_23_to_25_hours() {
+        let tz = chrono_tz::Europe::Stockholm;
+        let start = |y, m, d| clinic_day_start(NaiveDate::from_ymd_opt(y, m, d).unwrap(), tz);
+        let utc =
+            |y, m, d, h| NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        // Winter (CET, +1) and summer (CEST, +2).
+        assert_eq!(start(2027, 1, 15), utc(2027, 1, 14, 23));
+        assert_eq!(start(2027, 7, 1), utc(2027, 6, 30, 22));
+        // Spring forward, 28 March 2027: 23 hours. Autumn back, 31 October 2027: 25 hours.
+        assert_eq!(start(2027, 3, 28), utc(2027, 3, 27, 23));
+        assert_eq!(start(2027, 3, 29), utc(2027, 3, 28, 22));
+        assert_eq!(start(2027, 3, 29) - start(2027, 3, 28), Duration::hours(23));
+        assert_eq!(start(2027, 10, 31), utc(2027, 10, 30, 22));
+        assert_eq!(start(2027, 11, 1), utc(2027, 10, 31, 23));
+        assert_eq!(start(2027, 11, 1) - start(2027, 10, 31), Duration::hours(25));
+        // Where midnight itself is skipped (Havana's spring, 14 March 2027: 00:00 is 01:00),
+        // the day starts when the clocks jump; UTC days are UTC days.
+        let havana = clinic_day_start(
+            NaiveDate::from_ymd_opt(2027, 3, 14).unwrap(),
+            chrono_tz::America::Havana,
+        );
+        assert_eq!(havana, utc(2027, 3, 14, 5));
+        let utc_day =
+            clinic_day_start(NaiveDate::from_ymd_opt(2027, 3, 28).unwrap(), chrono_tz::UTC);
+        assert_eq!(utc_day, utc(2027, 3, 28, 0));
     }
 
     #[test]

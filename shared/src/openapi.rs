@@ -73,6 +73,24 @@ pub enum IdOrder {
     NewestFirst,
 }
 
+/// The order of a list of appointments (visits, diagnostic bookings): by id, or by when they
+/// take place.
+#[derive(Debug, Serialize, ToSchema)]
+pub enum AppointmentOrder {
+    /// By id, ascending (the default).
+    #[serde(rename = "id")]
+    Id,
+    /// By id, descending: newest first.
+    #[serde(rename = "-id")]
+    NewestFirst,
+    /// By date and time, earliest first; ties by id.
+    #[serde(rename = "date_time")]
+    DateTime,
+    /// By date and time, latest first; ties by id, descending.
+    #[serde(rename = "-date_time")]
+    LatestFirst,
+}
+
 /// Takes the operations the function crates declared, as merged by the gateway, and makes the
 /// document: title, the `/api` server, the bearer scheme, the tags, and each operation's
 /// error answers.
@@ -296,7 +314,10 @@ const TAGS: &[(&str, &str)] = &[
     ("roles", "Staff members (doctors, operators, pharmacists) and doctors' availability."),
     ("diagnostics", "The clinic's modalities: the examinations patients are booked for."),
     ("booking_diagnostic", "Patients' bookings for a diagnostic examination."),
-    ("booking_doctor", "Doctor visits: booking and cancelling."),
+    (
+        "booking_doctor",
+        "Doctor visits: booking and cancelling, doctors' working hours and free slots.",
+    ),
     ("patient_card", "Patient journals: entries are never edited; a correction is a new entry."),
     ("patient_recipe", "Prescriptions."),
     ("security", "The login history, for staff."),

@@ -313,6 +313,51 @@ pub mod filters {
         }
     }
 
+    /// An exact reference to another object: its id, a whole number from 1.
+    pub fn id(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<u64> {
+        let raw = query.get(name)?;
+        raw.parse::<u64>().ok().filter(|id| *id >= 1).or_else(|| {
+            errors.add(name, "Enter an id: a whole number from 1.");
+            None
+        })
+    }
+
+    /// `date_from` and `date_to` (YYYY-MM-DD, either may be left out): clinic dates, the first
+    /// no later than the second (else a 400 on `date_to`).
+    pub fn date_range(
+        query: &QueryParams,
+        errors: &mut FieldErrors,
+    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let from = date(query, "date_from", errors);
+        let to = date(query, "date_to", errors);
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            errors.add("date_to", "Enter a date on or after date_from.");
+        }
+        (from, to)
+    }
+
+    /// The order of a list of appointments: by id or by their date and time, each either way.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+    pub struct DateTimeOrder {
+        /// `date_time` or `-date_time` (ties by id in the same direction), not `id` or `-id`.
+        pub by_time: bool,
+        pub newest_first: bool,
+    }
+
+    /// `order` of a list of appointments: `id` (the default), `-id`, `date_time`, `-date_time`.
+    pub fn date_time_order(query: &QueryParams, errors: &mut FieldErrors) -> DateTimeOrder {
+        let names = ["id", "-id", "date_time", "-date_time"];
+        match one_of(query, "order", &names, errors) {
+            Some(name) => DateTimeOrder {
+                by_time: name.ends_with("date_time"),
+                newest_first: name.starts_with('-'),
+            },
+            None => DateTimeOrder::default(),
+        }
+    }
+
     /// `order` of a list ordered only by id: `id` (the default) or `-id`. Whether the newest
     /// come first.
     pub fn newest_first(query: &QueryParams, errors: &mut FieldErrors) -> bool {
@@ -442,5 +487,66 @@ mod tests {
         assert_eq!(filters::boolean(&query, "success", &mut errors), Some(false));
         assert_eq!(filters::one_of(&query, "order", &["id", "-id"], &mut errors), Some("-id"));
         assert!(errors.is_empty());
+    }
+
+    fn parsed<T>(
+        query: &str,
+        read: impl Fn(&QueryParams, &mut FieldErrors) -> T,
+    ) -> Result<T, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let value = read(&QueryParams::parse(query), &mut errors);
+        if errors.is_empty() { Ok(value) } else { Err(errors) }
+    }
+
+    #[test]
+    fn ids_are_whole_numbers_from_one() {
+        let id = |query: &str| parsed(query, |q, e| filters::id(q, "doctor_id", e));
+        assert_eq!(id("doctor_id=17").unwrap(), Some(17));
+        // Blank is absent, as for every filter.
+        assert_eq!(id("doctor_id=").unwrap(), None);
+        for bad in [
+            "doctor_id=0",
+            "doctor_id=-3",
+            "doctor_id=1.5",
+            "doctor_id=x",
+            "doctor_id=99999999999999999999",
+        ] {
+            assert!(id(bad).unwrap_err().get("doctor_id").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn date_ranges_are_real_dates_in_order() {
+        let range = |query: &str| parsed(query, filters::date_range);
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        assert_eq!(range("date_from=2027-03-28").unwrap(), (date("2027-03-28"), None));
+        assert_eq!(range("date_to=2027-03-28").unwrap(), (None, date("2027-03-28")));
+        assert_eq!(
+            range("date_from=2027-03-28&date_to=2027-03-28").unwrap(),
+            (date("2027-03-28"), date("2027-03-28"))
+        );
+        for (bad, name) in [
+            ("date_from=2027-02-30", "date_from"),
+            ("date_from=28.03.2027", "date_from"),
+            ("date_to=2027-3-8x", "date_to"),
+            ("date_to=2027-03-08T10:00", "date_to"),
+            ("date_from=2027-03-29&date_to=2027-03-28", "date_to"),
+        ] {
+            assert!(range(bad).unwrap_err().get(name).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn appointments_are_ordered_by_id_or_by_time_either_way() {
+        let order = |query: &str| parsed(query, filters::date_time_order);
+        let by = |by_time, newest_first| filters::DateTimeOrder { by_time, newest_first };
+        assert_eq!(order("").unwrap(), by(false, false));
+        assert_eq!(order("order=id").unwrap(), by(false, false));
+        assert_eq!(order("order=-id").unwrap(), by(false, true));
+        assert_eq!(order("order=date_time").unwrap(), by(true, false));
+        assert_eq!(order("order=-date_time").unwrap(), by(true, true));
+        for bad in ["order=datetime", "order=-date", "order=DATE_TIME", "order=created_at"] {
+            assert!(order(bad).unwrap_err().get("order").is_some(), "{bad}");
+        }
     }
 }

@@ -89,6 +89,42 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// A list of objects, each read as an [`Input`] under `key.<index>.`; `None` (with the
+    /// problem noted) when the list is absent, null, not a list, longer than `max`, or holds
+    /// something other than objects.
+    pub fn required_list(
+        &self,
+        key: &str,
+        max: usize,
+        errors: &mut FieldErrors,
+    ) -> Option<Vec<Input<'a>>> {
+        let items = match self.map.get(key) {
+            None | Some(Value::Null) => {
+                errors.add(self.path(key), REQUIRED);
+                return None;
+            }
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                errors.add(self.path(key), "Must be a list.");
+                return None;
+            }
+        };
+        if items.len() > max {
+            errors.add(self.path(key), format!("Give at most {max} items."));
+            return None;
+        }
+        let mut inputs = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            match item {
+                Value::Object(map) => {
+                    inputs.push(Input { map, prefix: format!("{}{key}.{index}.", self.prefix) });
+                }
+                _ => errors.add(format!("{}{key}.{index}", self.prefix), "Must be an object."),
+            }
+        }
+        (inputs.len() == items.len()).then_some(inputs)
+    }
+
     fn object_value(
         &self,
         key: &str,
@@ -267,6 +303,26 @@ pub mod rules {
         } else {
             Ok(date)
         }
+    }
+
+    /// A visit's length in minutes, 5 to 240 (four hours).
+    pub fn visit_minutes(value: &Value) -> RuleResult<u16> {
+        whole_number_in(value, 5..=240, "Enter a whole number of minutes from 5 to 240.")
+    }
+
+    /// An ISO weekday: 1 (Monday) to 7 (Sunday).
+    pub fn weekday(value: &Value) -> RuleResult<u8> {
+        let day = whole_number_in(value, 1..=7, "Enter a weekday from 1 (Monday) to 7 (Sunday).")?;
+        Ok(u8::try_from(day).unwrap_or(1))
+    }
+
+    /// A time of day on the clinic's clock, `HH:MM` (24 hours).
+    pub fn time_of_day(value: &Value) -> RuleResult<chrono::NaiveTime> {
+        let raw = text(value)?.trim();
+        chrono::NaiveTime::parse_from_str(raw, "%H:%M")
+            .ok()
+            .filter(|_| raw.len() == 5)
+            .ok_or(Cow::Borrowed("Enter a time of day as HH:MM (24 hours), e.g. 08:30."))
     }
 
     pub fn height(value: &Value) -> RuleResult<u16> {

@@ -472,8 +472,7 @@ async fn the_list_filters_orders_and_pages(db: MySqlPool) {
     assert_eq!(row["diagnostic_service"]["modality"], "CT");
     let (status, body) = app.get(&c.doctor, "/booking_diagnostic?page=3").await;
     assert_eq!((status, body["detail"].as_str()), (StatusCode::NOT_FOUND, Some("Invalid page.")));
-    for (bad, parameter) in
-        [("order=date_time", "order"), ("order=ID", "order"), ("size=0", "size")]
+    for (bad, parameter) in [("order=datetime", "order"), ("order=ID", "order"), ("size=0", "size")]
     {
         let (status, body) = app.get(&c.doctor, &format!("/booking_diagnostic?{bad}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");

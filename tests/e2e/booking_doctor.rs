@@ -154,7 +154,17 @@ async fn a_booking_answers_the_visit_and_emails_the_patient_once(db: MySqlPool) 
     fields.sort_unstable();
     assert_eq!(
         fields,
-        ["created_at", "date_time", "doctor", "id", "is_active", "status", "updated_at", "user"]
+        [
+            "created_at",
+            "date_time",
+            "doctor",
+            "duration_minutes",
+            "id",
+            "is_active",
+            "status",
+            "updated_at",
+            "user"
+        ]
     );
     assert_eq!(visit["user"]["id"], patient);
     assert_eq!(visit["user"]["email"], "asa@clinic.test");
@@ -347,8 +357,9 @@ async fn a_doctor_has_one_booked_visit_at_a_time(db: MySqlPool) {
         assert_eq!(status, StatusCode::CONFLICT, "{same}: {body}");
         assert_eq!(body["detail"], SLOT_TAKEN);
     }
-    booked(&app, &root, per, other_doctor, VISIT_LOCAL).await;
-    booked(&app, &root, ola, doctor, "2026-12-01T09:01").await;
+    booked(&app, &root, per, other_doctor, "2026-12-01T10:00").await;
+    // The next time once the first visit (30 minutes, the default length) is over.
+    booked(&app, &root, ola, doctor, "2026-12-01T09:30").await;
 
     let (status, _) = cancel(&app, &root, first).await;
     assert_eq!(status, StatusCode::OK);
@@ -405,7 +416,7 @@ async fn a_patient_has_one_booked_future_visit_per_doctor(db: MySqlPool) {
     let (status, body) = book(&app, &root, eva, doctor, &hours_ahead(240)).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["detail"], ALREADY_BOOKED);
-    booked(&app, &root, eva, other_doctor, &hours_ahead(240)).await;
+    booked(&app, &root, eva, other_doctor, &hours_ahead(230)).await;
 
     // A cancelled visit does not count.
     cancel(&app, &root, first).await;
@@ -463,7 +474,7 @@ async fn every_visit_filter_has_its_effect(db: MySqlPool) {
         assert_eq!(ids(&page), expected, "{query}");
         assert_eq!(page["total_items"], expected.len(), "{query}");
     }
-    for bad in ["status=Booked", "status=active", "order=date_time", "order=-created_at"] {
+    for bad in ["status=Booked", "status=active", "order=datetime", "order=-created_at"] {
         let (status, body) = app.get(&root, &format!("/booking_doctor?{bad}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         let name = bad.split('=').next().unwrap();

@@ -37,7 +37,7 @@ use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
-use qhealth::openapi::{Conflict, Forbidden, IdOrder, PageQuery};
+use qhealth::openapi::{AppointmentOrder, Conflict, Forbidden, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::users::{self, User, UserRow, Viewer};
@@ -117,9 +117,20 @@ struct ListQuery {
     /// Bookings of patients whose surname contains this, ignoring case and accents.
     #[param(nullable = false)]
     patient_surname: Option<String>,
-    /// `id` (oldest first, the default) or `-id` (newest first).
+    /// Bookings on this clinic date or later (YYYY-MM-DD): from its midnight in the clinic's
+    /// time zone (`Europe/Stockholm` unless the clinic says otherwise). Bookings without a
+    /// time are in no date range.
+    #[param(nullable = false, example = "2027-03-01")]
+    date_from: Option<NaiveDate>,
+    /// Bookings on this clinic date or earlier (YYYY-MM-DD): until the next midnight in the
+    /// clinic's time zone. Not before `date_from` (400).
+    #[param(nullable = false, example = "2027-03-01")]
+    date_to: Option<NaiveDate>,
+    /// `id` (oldest first, the default), `-id` (newest first), `date_time` (the earliest
+    /// first, bookings without a time last) or `-date_time` (bookings without a time first,
+    /// then the latest); ties by id in the same direction.
     #[param(inline, nullable = false)]
-    order: Option<IdOrder>,
+    order: Option<AppointmentOrder>,
 }
 
 /// A booking and its modality, as read from the database; the users it names are read apart,
@@ -334,7 +345,7 @@ async fn list(
     let scope = caller.list_scope(Action::ListDiagnosticBookings)?;
     let mut errors = FieldErrors::new();
     let request = PageRequest::from_query(&query, &mut errors);
-    let filter = BookingFilter::from_query(&query, scope, &mut errors);
+    let filter = BookingFilter::from_query(&query, scope, state.config.clinic_tz, &mut errors);
     errors.into_result()?;
     let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
     let data = embed_users(&mut *db, &state, &caller, rows).await?;
@@ -535,6 +546,8 @@ async fn schedule(
     )
     .execute(&mut *tx)
     .await?;
+    // The lists by date count it on its new day.
+    bump_version(&mut tx, "booking_diagnostic").await?;
     let patient = users::find(&mut *tx, booking.user_id).await?.ok_or(ApiError::NotFound)?;
     let notice = booking_notice(&state, id, &patient, booking.modality, Some(date_time));
     let queued = mail::queue(&mut tx, &state, &patient.email, notice).await?;

@@ -1,16 +1,22 @@
 //! `/api/booking_doctor`: doctor visits (API.md, "Doctor visits").
 //!
-//! Bookings with one doctor are serialized by locking that doctor's roles row first, so the
-//! checks before an insert stay true until it commits; the unique key on (doctor, time, booked)
-//! still decides any race the lock does not cover.
+//! Bookings with one doctor are serialized by locking that doctor's roles row first, and
+//! bookings of one patient by locking the patient's users row next (always in that order, so
+//! two bookings cannot wait on each other): the overlap checks before an insert stay true until
+//! it commits. The unique key on (doctor, time, booked) still decides any race the locks do not
+//! cover. Working hours and free slots: [`hours`], [`slots`], [`schedule`].
 
 mod filters;
+mod hours;
+mod schedule;
+mod slots;
 mod visit;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use qhealth::AppState;
 use qhealth::access::Action;
 use qhealth::auth::{Caller, CallerDb};
@@ -19,7 +25,7 @@ use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
-use qhealth::openapi::{Conflict, Forbidden, IdOrder, PageQuery};
+use qhealth::openapi::{AppointmentOrder, Conflict, Forbidden, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
 use qhealth::realtime::{self, Change, ChangeKind, Stream};
 use qhealth::users::{self, Viewer};
@@ -30,6 +36,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::filters::VisitFilter;
+use crate::schedule::Interval;
 use crate::visit::{CANCELLED, Visit, VisitRow, VisitStatus};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,7 +44,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_visits, book_visit))
         .routes(routes!(get_visit, delete_visit))
         .routes(routes!(cancel_visit))
+        .routes(routes!(slots::free_slots))
+        .routes(routes!(hours::get_hours, hours::set_hours))
+        .routes(routes!(hours::add_exception))
+        .routes(routes!(hours::delete_exception))
 }
+
+/// The longest visit: bounds every search for visits that overlap a time.
+pub(crate) const MAX_VISIT_MINUTES: u16 = 240;
 
 /// The body of a new doctor visit.
 #[derive(ToSchema)]
@@ -61,6 +75,10 @@ struct NewVisitBody {
     /// refused. Answers show it in UTC with `Z`.
     #[schema(example = "2027-03-01T09:00")]
     date_time: String,
+    /// How long the visit lasts, 5–240 minutes; left out, the doctor's usual length
+    /// (`visit_minutes` of their working hours, 30 unless set).
+    #[schema(minimum = 5, maximum = 240)]
+    duration_minutes: Option<u16>,
 }
 
 /// The visit list's filters.
@@ -86,9 +104,22 @@ struct ListQuery {
     /// Only visits with exactly this status.
     #[param(inline, nullable = false)]
     status: Option<VisitStatus>,
-    /// `id` (oldest first, the default) or `-id` (newest first).
+    /// Only this doctor's visits: the doctor's user id (`doctor.id` in the answer).
+    #[param(minimum = 1, nullable = false)]
+    doctor_id: Option<u64>,
+    /// Visits on this clinic date or later (YYYY-MM-DD): from its midnight in the clinic's time
+    /// zone (`Europe/Stockholm` unless the clinic says otherwise).
+    #[param(nullable = false, example = "2027-03-01")]
+    date_from: Option<chrono::NaiveDate>,
+    /// Visits on this clinic date or earlier (YYYY-MM-DD): until the next midnight in the
+    /// clinic's time zone. Not before `date_from` (400). With `date_from` the same day and
+    /// `doctor_id`, in `date_time` order: a doctor's day.
+    #[param(nullable = false, example = "2027-03-01")]
+    date_to: Option<chrono::NaiveDate>,
+    /// `id` (oldest first, the default), `-id` (newest first), `date_time` (the earliest visit
+    /// first) or `-date_time` (the latest first); ties by id in the same direction.
     #[param(inline, nullable = false)]
-    order: Option<IdOrder>,
+    order: Option<AppointmentOrder>,
 }
 
 /// How long before a visit a patient may still cancel it online; later, they call the clinic.
@@ -96,6 +127,8 @@ const PATIENT_CANCELLATION_NOTICE: Duration = Duration::hours(24);
 
 const SLOT_TAKEN: &str =
     "This doctor already has a visit booked at this time. Choose another time.";
+const PATIENT_BUSY: &str =
+    "This patient already has a visit booked at this time. Choose another time.";
 const ALREADY_BOOKED_WITH_DOCTOR: &str = "This patient already has a booked visit with this \
      doctor. Cancel it, or book another one after it has taken place.";
 
@@ -119,7 +152,7 @@ async fn list_visits(
     let scope = caller.list_scope(Action::ListDoctorVisits)?;
     let mut errors = FieldErrors::new();
     let request = PageRequest::from_query(&query, &mut errors);
-    let filter = VisitFilter::from_query(&query, scope, &mut errors);
+    let filter = VisitFilter::from_query(&query, scope, state.config.clinic_tz, &mut errors);
     errors.into_result()?;
     let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
     let (viewer, today) = (Viewer::from(&caller), state.today());
@@ -150,16 +183,23 @@ async fn get_visit(
 }
 
 /// The doctor named by `doctor_id`, as a booking needs them.
-struct BookableDoctor {
+#[derive(Debug, Clone)]
+pub(crate) struct BookableDoctor {
     role: String,
     specialty: Option<String>,
     is_available_for_booking: bool,
     is_active: bool,
     name: String,
     surname: String,
+    /// Their usual visit length: a new visit's default.
+    visit_minutes: u16,
 }
 
 impl BookableDoctor {
+    fn is_bookable(&self) -> bool {
+        self.role == "doctor" && self.is_active && self.is_available_for_booking
+    }
+
     /// The doctor, if they can be booked; otherwise why not (400 on `doctor_id`).
     fn bookable(doctor: Option<Self>) -> Result<Self, &'static str> {
         match doctor {
@@ -178,7 +218,7 @@ impl BookableDoctor {
 /// Reads the staff member `doctor_id` and locks their roles row (with their account and
 /// profile rows) until the transaction ends: bookings with one doctor then happen one at a
 /// time, and the doctor cannot be blocked or made unavailable halfway through one.
-async fn lock_doctor(
+pub(crate) async fn lock_doctor(
     conn: &mut MySqlConnection,
     doctor_id: u64,
 ) -> ApiResult<Option<BookableDoctor>> {
@@ -186,7 +226,7 @@ async fn lock_doctor(
         BookableDoctor,
         r#"SELECT r.role, r.specialty,
                   r.is_available_for_booking AS "is_available_for_booking: bool",
-                  u.is_active AS "is_active: bool", p.name, p.surname
+                  u.is_active AS "is_active: bool", p.name, p.surname, r.visit_minutes
            FROM roles r
            JOIN users u ON u.id = r.user_id
            JOIN profiles p ON p.user_id = r.user_id
@@ -204,6 +244,8 @@ struct Booking {
     user_id: u64,
     doctor_id: u64,
     date_time: DateTime<Utc>,
+    /// `None`: the doctor's usual length.
+    duration_minutes: Option<u16>,
 }
 
 impl Booking {
@@ -216,12 +258,14 @@ impl Booking {
         let now = state.now();
         let date_time = input
             .required("date_time", &mut errors, |value| rules::future_date_time(value, tz, now));
+        let duration_minutes =
+            input.optional("duration_minutes", &mut errors, rules::visit_minutes);
         if user_id.is_some() && user_id == doctor_id {
             errors.add("doctor_id", "The doctor and the patient must be different people.");
         }
         match (user_id, doctor_id, date_time) {
             (Some(user_id), Some(doctor_id), Some(date_time)) if errors.is_empty() => {
-                Ok(Self { user_id, doctor_id, date_time })
+                Ok(Self { user_id, doctor_id, date_time, duration_minutes })
             }
             _ => Err(ApiError::Invalid(errors)),
         }
@@ -234,9 +278,12 @@ impl Booking {
 ///
 /// 400 (the field named in `errors`) when `user_id` is not a patient, when `doctor_id` is not a
 /// doctor, or is a doctor whose account is not active or who is not available for booking, when
-/// both name the same person, or when `date_time` is not in the future. 409 when the doctor
-/// already has a booked visit at that time, or the patient already has a booked visit to come
-/// with that doctor (cancelled visits count for neither).
+/// both name the same person, when `date_time` is not in the future, or when `duration_minutes`
+/// is not 5–240. 409 when the visit would overlap a booked visit of the doctor or of the
+/// patient (with any doctor), when the patient already has a booked visit to come with that
+/// doctor, when the doctor is absent then, or when the doctor's weekly hours are set and the
+/// visit is not wholly inside them (cancelled visits count for nothing). The visit occupies
+/// `[date_time, date_time + duration_minutes)`.
 ///
 /// **Who:** staff and operators. Doctors, pharmacists and patients are refused (403).
 #[utoipa::path(post, path = "/booking_doctor", tag = "booking_doctor",
@@ -255,6 +302,7 @@ async fn book_visit(
 
     let mut tx = state.db.begin().await?;
     let doctor = BookableDoctor::bookable(lock_doctor(&mut tx, booking.doctor_id).await?);
+    lock_patient(&mut tx, booking.user_id).await?;
     let patient = users::find_patient(&mut *tx, booking.user_id, "user_id").await;
     // Both references are checked, so that a request wrong in both names both.
     let (doctor, patient) = match (doctor, patient) {
@@ -266,14 +314,17 @@ async fn book_visit(
         (Err(refusal), Ok(_)) => return Err(ApiError::field("doctor_id", refusal)),
         (_, Err(error)) => return Err(error),
     };
-    ensure_bookable(&mut tx, &booking, now).await?;
+    let minutes = booking.duration_minutes.unwrap_or(doctor.visit_minutes);
+    let visit = Interval::new(booking.date_time, minutes);
+    ensure_bookable(&mut tx, &booking, visit, now, state.config.clinic_tz).await?;
     let inserted = sqlx::query!(
-        "INSERT INTO doctor_visits (user_id, doctor_id, status, date_time, created_by_id, \
-         created_at, updated_at) VALUES (?, ?, 'booked', ?, ?, ?, ?)",
+        "INSERT INTO doctor_visits (user_id, doctor_id, status, date_time, duration_minutes, \
+         created_by_id, created_at, updated_at) VALUES (?, ?, 'booked', ?, ?, ?, ?, ?)",
         booking.user_id,
         booking.doctor_id,
         // Naive (UTC): sqlx sends a `DateTime<Utc>` as a TIMESTAMP, which ends in 2038.
         booking.date_time.naive_utc(),
+        minutes,
         caller.user_id,
         now,
         now
@@ -327,35 +378,67 @@ async fn publish(state: &AppState, kind: ChangeKind, row: &VisitRow) {
     realtime::publish(state, change, |viewer| row.clone().view(viewer, today)).await;
 }
 
-/// The business rules of a booking (409): the doctor is free at that time, and the patient has
-/// no other booked visit to come with this doctor. Cancelled visits count for neither.
+/// Locks the patient's account row until the transaction ends, after the doctor's: bookings of
+/// one patient then happen one at a time. Whether it is a patient is checked after.
+async fn lock_patient(conn: &mut MySqlConnection, user_id: u64) -> ApiResult<()> {
+    sqlx::query_scalar!("SELECT id FROM users WHERE id = ? FOR UPDATE", user_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(())
+}
+
+/// The business rules of a booking (409): the visit overlaps no booked visit of the doctor or
+/// of the patient, the patient has no other booked visit to come with this doctor, and the
+/// doctor's schedule admits it. Cancelled visits count for nothing.
 async fn ensure_bookable(
     conn: &mut MySqlConnection,
     booking: &Booking,
+    visit: Interval,
     now: DateTime<Utc>,
+    tz: Tz,
 ) -> ApiResult<()> {
+    // A visit that overlaps this one starts before it ends and at most the longest visit
+    // before it begins: a bounded range of (doctor, time) and of (patient, time).
+    let earliest = (visit.start - Duration::minutes(i64::from(MAX_VISIT_MINUTES))).naive_utc();
+    let (start, end) = (visit.start.naive_utc(), visit.end.naive_utc());
     let taken = sqlx::query!(
         r#"SELECT
-             EXISTS(SELECT 1 FROM doctor_visits
-                    WHERE doctor_id = ? AND date_time = ? AND status = 'booked') AS "slot_taken: bool",
+             EXISTS(SELECT 1 FROM doctor_visits FORCE INDEX (doctor_visits_doctor_slot)
+                    WHERE doctor_id = ? AND date_time > ? AND date_time < ? AND booked_slot = 1
+                      AND date_time + INTERVAL duration_minutes MINUTE > ?) AS "doctor_busy: bool",
+             EXISTS(SELECT 1 FROM doctor_visits FORCE INDEX (doctor_visits_patient_time)
+                    WHERE user_id = ? AND date_time > ? AND date_time < ? AND status = 'booked'
+                      AND date_time + INTERVAL duration_minutes MINUTE > ?) AS "patient_busy: bool",
              EXISTS(SELECT 1 FROM doctor_visits
                     WHERE user_id = ? AND doctor_id = ? AND status = 'booked' AND date_time > ?)
                AS "booked_with_doctor: bool""#,
         booking.doctor_id,
-        booking.date_time.naive_utc(),
+        earliest,
+        end,
+        start,
+        booking.user_id,
+        earliest,
+        end,
+        start,
         booking.user_id,
         booking.doctor_id,
         now
     )
     .fetch_one(&mut *conn)
     .await?;
-    if taken.slot_taken {
-        Err(ApiError::Conflict(SLOT_TAKEN.into()))
-    } else if taken.booked_with_doctor {
-        Err(ApiError::Conflict(ALREADY_BOOKED_WITH_DOCTOR.into()))
-    } else {
-        Ok(())
+    if taken.doctor_busy {
+        return Err(ApiError::Conflict(SLOT_TAKEN.into()));
     }
+    if taken.patient_busy {
+        return Err(ApiError::Conflict(PATIENT_BUSY.into()));
+    }
+    if taken.booked_with_doctor {
+        return Err(ApiError::Conflict(ALREADY_BOOKED_WITH_DOCTOR.into()));
+    }
+    let first = visit.start.with_timezone(&tz).date_naive();
+    let last = visit.end.with_timezone(&tz).date_naive();
+    let schedule = hours::schedule_of(conn, booking.doctor_id, first, last).await?;
+    schedule.admits(visit, tz).map_err(|refusal| ApiError::Conflict(refusal.detail().into()))
 }
 
 /// Deletes a doctor visit.

@@ -15,6 +15,7 @@ macro_rules! visit_columns {
     () => {
         concat!(
             "v.id AS visit_id, v.doctor_id, v.status, v.is_active AS visit_is_active, v.date_time, \
+             v.duration_minutes, \
              v.created_at AS visit_created_at, v.updated_at AS visit_updated_at, \
              dr.specialty AS doctor_specialty, dp.name AS doctor_name, \
              dp.surname AS doctor_surname, ",
@@ -69,6 +70,7 @@ pub struct VisitRow {
     #[sqlx(rename = "visit_is_active")]
     pub is_active: bool,
     pub date_time: DateTime<Utc>,
+    pub duration_minutes: u16,
     #[sqlx(rename = "visit_created_at")]
     pub created_at: DateTime<Utc>,
     #[sqlx(rename = "visit_updated_at")]
@@ -89,6 +91,7 @@ pub struct VisitRow {
     "status": "booked",
     "is_active": true,
     "date_time": "2027-03-01T08:00:00Z",
+    "duration_minutes": 30,
     "created_at": "2026-11-20T09:15:00Z",
     "updated_at": "2026-11-20T09:15:00Z"
 }))]
@@ -104,6 +107,8 @@ pub struct Visit {
     pub is_active: bool,
     /// When the visit takes place, in UTC.
     pub date_time: DateTime<Utc>,
+    /// How long it lasts: it occupies `[date_time, date_time + duration_minutes)`.
+    pub duration_minutes: u16,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -151,6 +156,7 @@ impl VisitRow {
             status: self.status,
             is_active: self.is_active,
             date_time: self.date_time,
+            duration_minutes: self.duration_minutes,
             created_at: self.created_at,
             updated_at: self.updated_at,
         }

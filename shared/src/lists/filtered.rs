@@ -29,16 +29,16 @@ const WINDOW_MARGIN: u64 = 4;
 /// What a filter matched: its keys, and their rows, counted in the slice the list reads
 /// (`in_slice`) where the schema counts rows per key and slice, else in the whole table.
 #[derive(Debug, Clone, Copy)]
-struct FilterStatistics {
-    matched: Matched,
+pub(super) struct FilterStatistics {
+    pub(super) matched: Matched,
     in_slice: bool,
 }
 
 /// What a filtered list's plan and total are worked out from.
-struct Statistics {
+pub(super) struct Statistics {
     table_rows: u64,
     slice_rows: u64,
-    filters: Vec<FilterStatistics>,
+    pub(super) filters: Vec<FilterStatistics>,
 }
 
 impl Statistics {
@@ -66,40 +66,48 @@ impl Statistics {
     }
 
     /// The filter with the fewest matched rows, which drives a [`Plan::ByKey`] read.
-    fn driver(&self) -> usize {
+    pub(super) fn driver(&self) -> usize {
         (0..self.filters.len()).min_by_key(|&i| self.filters[i].matched.rows).unwrap_or(0)
     }
 
-    fn nothing_matches(&self) -> bool {
+    pub(super) fn nothing_matches(&self) -> bool {
         self.filters.iter().any(|filter| filter.matched.rows == 0)
     }
 
-    /// The rows expected to pass every filter, as if the filters were independent.
-    fn expected_rows(&self) -> u64 {
-        let shares: Vec<f64> = self
-            .filters
+    /// Each filter's share of the rows it was counted in (the slice, or the table).
+    pub(super) fn shares(&self) -> Vec<f64> {
+        self.filters
             .iter()
             .map(|filter| {
                 let of = if filter.in_slice { self.slice_rows } else { self.table_rows };
                 share(filter.matched.rows, of)
             })
-            .collect();
-        expected_rows(self.slice_rows, &shares)
+            .collect()
+    }
+
+    /// The rows expected to pass every filter, as if the filters were independent.
+    fn expected_rows(&self) -> u64 {
+        expected_rows(self.slice_rows, &self.shares())
     }
 
     /// Which filters are checked by a join with their matched keys.
-    fn joined(&self) -> Vec<bool> {
+    pub(super) fn joined(&self) -> Vec<bool> {
         self.filters.iter().map(|filter| filter.matched.keys <= JOIN_KEYS).collect()
     }
 
     /// How many rows of the slice an in-order walk for `request` may read; `None` for all.
     fn window_rows(&self, request: PageRequest) -> Option<u64> {
-        let reach = request.offset().saturating_add(request.limit());
-        let expected = self.expected_rows().max(1);
-        let rows = u128::from(reach) * u128::from(WINDOW_MARGIN) * u128::from(self.slice_rows)
-            / u128::from(expected);
-        u64::try_from(rows).ok().filter(|&rows| rows < self.slice_rows)
+        window_rows(request, self.slice_rows, self.expected_rows())
     }
+}
+
+/// How many of `rows` a walk for `request` may read when `expected` of them pass its checks:
+/// [`WINDOW_MARGIN`] times as far as the page is expected; `None` for all of them.
+pub(super) fn window_rows(request: PageRequest, rows: u64, expected: u64) -> Option<u64> {
+    let reach = request.offset().saturating_add(request.limit());
+    let walked = u128::from(reach) * u128::from(WINDOW_MARGIN) * u128::from(rows)
+        / u128::from(expected.max(1));
+    u64::try_from(walked).ok().filter(|&walked| walked < rows)
 }
 
 /// The page's rows and the list's total (see the module documentation).
@@ -144,24 +152,35 @@ where
     if rows.is_empty() && request.page > 1 {
         return Err(ApiError::InvalidPage);
     }
-    // The one filter's matched rows are the total when they were counted in the slice read.
-    let total = match statistics.filters[..] {
-        [only] if only.in_slice || list.slice.is_none() => only.matched.rows,
-        _ => {
-            let counted = counts
-                .remember(list.cache_name(), list.cache_key.clone(), version, || async {
-                    let mut query = QueryBuilder::new("SELECT COUNT(*)");
-                    list.push_by_key_from(&mut query, driver, &statistics.joined());
-                    Ok(vec![count(&mut query, db).await?])
-                })
-                .await?;
-            counted.first().copied().unwrap_or(0)
-        }
-    };
+    let total = total(list, db, counts, version, &statistics).await?;
     Ok((rows.into_iter().map(|versioned| versioned.row).collect(), total))
 }
 
-async fn statistics(
+/// The list's total: the one filter's matched rows when they were counted in the slice read,
+/// else counted by the keys of the filter that matches fewest (cached against `version`).
+pub(super) async fn total(
+    list: &ListQuery,
+    db: &mut MySqlConnection,
+    counts: &CountCache,
+    version: u64,
+    statistics: &Statistics,
+) -> Result<u64, sqlx::Error> {
+    if let [only] = statistics.filters[..]
+        && (only.in_slice || list.slice.is_none())
+    {
+        return Ok(only.matched.rows);
+    }
+    let counted = counts
+        .remember(list.cache_name(), list.cache_key.clone(), version, || async {
+            let mut query = QueryBuilder::new("SELECT COUNT(*)");
+            list.push_by_key_from(&mut query, statistics.driver(), &statistics.joined());
+            Ok(vec![count(&mut query, db).await?])
+        })
+        .await?;
+    Ok(counted.first().copied().unwrap_or(0))
+}
+
+pub(super) async fn statistics(
     list: &ListQuery,
     db: &mut MySqlConnection,
     counts: &CountCache,
@@ -201,7 +220,7 @@ async fn statistics(
 /// The id an in-order walk of `rows` rows of the list's slice stops at: the edge of the block
 /// those rows end in (oldest first) or begin in (newest first), from the blocks' running sums,
 /// cached with the statistics. `None` when the walk is the whole slice.
-async fn window_edge(
+pub(super) async fn window_edge(
     list: &ListQuery,
     db: &mut MySqlConnection,
     counts: &CountCache,

@@ -23,11 +23,19 @@
 //!
 //! Either way a page statement first selects the page's ids, then joins just those rows to
 //! what the answer embeds (a "deferred join"), so the joins cost 25 rows, whatever the table.
+//!
+//! Lists by date — a range of clinic dates, the time order, one doctor's visits — are a
+//! [`DatedQuery`] around a [`ListQuery`]: the schema also counts their timed rows per UTC day
+//! (`list_blocks` with a day number as block, migration `20261204000003_dated_lists`), so a
+//! page in time order starts in the day whose running sum passes its offset, and a range's
+//! total is its whole days' blocks and its edges counted on the time index.
 
+mod dated;
 mod filtered;
 pub mod keys;
 mod query;
 
+pub use dated::{DatedQuery, Days, TimeRange, Timeline};
 pub use query::{KeyColumn, ListQuery, PageSql, Scope, Slice, SliceCondition, Table};
 
 use sqlx::{MySql, MySqlConnection, QueryBuilder};

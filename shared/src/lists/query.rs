@@ -107,7 +107,7 @@ pub struct PageSql {
 /// from that edge, joining as it goes: cheaper than choosing its ids first (which needs a
 /// temporary table for them) when so few rows are walked past. The first page of every list is
 /// such a page.
-const DIRECT_SKIP: u64 = 32;
+pub(super) const DIRECT_SKIP: u64 = 32;
 
 /// One request for a page of a big list.
 #[derive(Debug)]
@@ -219,7 +219,7 @@ impl ListQuery {
     }
 
     /// The index a counted list is read along: its slice's, or the primary key.
-    fn counted_index(&self) -> &'static str {
+    pub(super) fn counted_index(&self) -> &'static str {
         self.slice.map_or("PRIMARY", |slice| slice.index)
     }
 
@@ -264,14 +264,14 @@ impl ListQuery {
     }
 
     /// ` FROM <table> [FORCE INDEX (<index>)]`
-    fn push_from_index(&self, query: &mut QueryBuilder<MySql>, index: Option<&str>) {
+    pub(super) fn push_from_index(&self, query: &mut QueryBuilder<MySql>, index: Option<&str>) {
         query.push(" FROM ").push(self.table.from);
         if let Some(index) = index {
             query.push(" FORCE INDEX (").push(index).push(")");
         }
     }
 
-    fn push_slice(&self, query: &mut QueryBuilder<MySql>) {
+    pub(super) fn push_slice(&self, query: &mut QueryBuilder<MySql>) {
         if let Some(slice) = self.slice {
             slice.condition.push(query);
         }
@@ -279,7 +279,12 @@ impl ListQuery {
 
     /// ` STRAIGHT_JOIN (<keys>) m<i> ON ...` for each filter checked by a join (`joined[i]`),
     /// but for the one that drives the read (if any).
-    fn push_joins(&self, query: &mut QueryBuilder<MySql>, joined: &[bool], driver: Option<usize>) {
+    pub(super) fn push_joins(
+        &self,
+        query: &mut QueryBuilder<MySql>,
+        joined: &[bool],
+        driver: Option<usize>,
+    ) {
         for (i, (filter, key)) in self.filters.iter().enumerate() {
             if Some(i) != driver && joined.get(i).copied().unwrap_or(false) {
                 filter.push_join(query, &format!("m{i}"), key.column);
@@ -288,7 +293,7 @@ impl ListQuery {
     }
 
     /// The other filters' conditions: a row-by-row check, or the recheck a join needs.
-    fn push_filters(
+    pub(super) fn push_filters(
         &self,
         query: &mut QueryBuilder<MySql>,
         joined: &[bool],
