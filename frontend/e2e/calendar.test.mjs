@@ -24,16 +24,18 @@ mkdirSync(SHOTS, { recursive: true });
 const CLINIC_TZ = 'Europe/Stockholm';
 
 const tag = `c${Date.now().toString(36)}`;
+/** The tag in letters only, for names (which take no digits). */
+const letters = tag.replace(/\d/g, (digit) => 'abcdefghij'[Number(digit)]);
 const ROOT = { email: `root.${tag}@clinic.example`, password: 'Root-Pass-1!' };
 const DOCTOR = { email: `doctor.${tag}@clinic.example`, password: 'Doctor-Pass-3$', name: 'Ingrid', surname: 'Sjöholm', specialty: 'Dermatology' };
 // Without weekly hours, so that a visit can be booked at any minute (the reminder's).
 const LOCUM = { email: `locum.${tag}@clinic.example`, password: 'Locum-Pass-6/', name: 'Olof', surname: 'Strand', specialty: 'General practice' };
 const OPERATOR = { email: `operator.${tag}@clinic.example`, password: 'Operator-Pass-4%', name: 'Nils', surname: 'Dahl' };
 const PHARMACIST = { email: `pharmacist.${tag}@clinic.example`, password: 'Pharma-Pass-5&', name: 'Greta', surname: 'Lind' };
-const PATIENT = { email: `kalle.ahlgren.${tag}@example.com`, password: 'Patient-Pass-2#', name: 'Kalle', surname: `Ahlgren${tag.slice(-4)}` };
+const PATIENT = { email: `kalle.ahlgren.${tag}@example.com`, password: 'Patient-Pass-2#', name: 'Kalle', surname: `Ahlgren${letters.slice(-4)}` };
 // Booked from the calendar: a patient has at most one booked visit to come with a doctor, and
 // the first one has today's.
-const VISITOR = { email: `tove.falk.${tag}@example.com`, password: 'Patient-Pass-7#', name: 'Tove', surname: `Falk${tag.slice(-4)}` };
+const VISITOR = { email: `tove.falk.${tag}@example.com`, password: 'Patient-Pass-7#', name: 'Tove', surname: `Falk${letters.slice(-4)}` };
 const MODALITY = `Skin biopsy ${tag}`;
 
 let browser;
@@ -190,7 +192,7 @@ before(async () => {
 
   for (const person of [PATIENT, VISITOR]) {
     const registered = await api('POST', '/users', { body: { email: person.email, password: person.password, profile: profileOf(person, '1975-08-30') } });
-    assert.equal(registered.status, 201);
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
     person.id = registered.body.id;
     await activate(person.email);
   }
@@ -201,7 +203,7 @@ before(async () => {
       token: rootToken,
       body: { user_id: PATIENT.id, diagnosis, description: `${diagnosis}: examined.`, planning: 'Moisturiser twice a day.' },
     });
-    assert.equal(written.status, 201);
+    assert.equal(written.status, 201, JSON.stringify(written.body));
   }
   const prescribed = await api('POST', '/patient_recipe', {
     token: rootToken,

@@ -34,9 +34,6 @@ export const BY_TIME_ORDERS = [
 /** What a list by date opens on: from today, soonest first. */
 export const UPCOMING_DEFAULTS: Record<string, string> = { when: 'upcoming' };
 
-/** Any date is after this one: a date filter from it keeps every booking that has a time. */
-const EVER = '1970-01-01';
-
 /** The API's query for a list's `when` and `order` choices (clinic dates). */
 export function dateQuery(when: unknown, order: unknown, today: string = clinicToday()): Query {
   const chosen = typeof order === 'string' && order ? order : null;
@@ -81,8 +78,8 @@ async function readRange<T>(load: ListLoader<T>, query: Query, offset: number, c
  * one), then the bookings from today on, soonest first — one list, paged as one.
  *
  * The API has no filter for "no time", but it orders those first by `-date_time` and leaves them
- * out of any date filter: their number is the whole list's total less the dated ones', and they
- * are the first rows of the `-date_time` order.
+ * out of any date filter: their number is the whole list's total less the dated ones' (those
+ * before today and those from today on), and they are the first rows of the `-date_time` order.
  */
 export function untimedThenUpcoming<T extends { date_time: string | null }>(
   load: ListLoader<T>,
@@ -92,26 +89,31 @@ export function untimedThenUpcoming<T extends { date_time: string | null }>(
     const pageNumber = Number(page);
     const pageSize = Number(size);
     const offset = (pageNumber - 1) * pageSize;
-    const [head, dated] = await Promise.all([
+    const count = (query: Query) =>
+      load({ ...query, page: 1, size: 1 }).then(
+        (answer) => answer.total_items,
+        (error) => {
+          if (error instanceof ApiError && error.status === 404) return 0;
+          throw error;
+        },
+      );
+    const upcomingQuery = { ...rest, date_from: today(), order: 'date_time' };
+    const [head, past, upcomingTotal] = await Promise.all([
       load({ ...rest, order: '-date_time', page: pageNumber, size: pageSize }).catch((error) => {
         if (error instanceof ApiError && error.status === 404) return null; // past the whole list's end
         throw error;
       }),
-      load({ ...rest, date_from: EVER, page: 1, size: 1 }).catch((error) => {
-        if (error instanceof ApiError && error.status === 404) return empty<T>();
-        throw error;
-      }),
+      count({ ...rest, date_to: addDays(today(), -1) }),
+      count(upcomingQuery),
     ]);
     if (head === null) throw new ApiError(404, 'Invalid page.');
-    const untimed = Math.max(0, head.total_items - dated.total_items);
+    const untimed = Math.max(0, head.total_items - past - upcomingTotal);
     const untimedRows = offset < untimed ? head.data.filter((row) => row.date_time === null).slice(0, untimed - offset) : [];
-    const upcoming = await readRange(
-      load,
-      { ...rest, date_from: today(), order: 'date_time' },
-      Math.max(0, offset - untimed),
-      pageSize - untimedRows.length,
-      pageSize,
-    );
+    const wanted = pageSize - untimedRows.length;
+    const upcoming =
+      wanted > 0
+        ? await readRange(load, upcomingQuery, Math.max(0, offset - untimed), wanted, pageSize)
+        : { rows: [] as T[], total: upcomingTotal };
     const total = untimed + upcoming.total;
     const totalPages = Math.max(1, Math.ceil(total / pageSize));
     if (pageNumber > totalPages) throw new ApiError(404, 'Invalid page.');
