@@ -350,7 +350,9 @@ test('an absence over a booked visit lists it for the clinic, which still sees i
   await page.getByLabel('Date (required)').fill(NEXT_WEDNESDAY);
   await page.getByLabel('Note').fill('Course');
   await page.getByRole('button', { name: 'Add the absence' }).click();
-  const listed = page.getByRole('status').filter({ hasText: 'One booked visit is now outside the working hours' });
+  // The API lists every booked visit to come that is outside the hours once the absence is
+  // added: this one, and today's when the weekly hours left it out already.
+  const listed = page.getByRole('status').filter({ hasText: /booked visits? (is|are) now outside the working hours or inside an absence/ });
   await listed.getByRole('link', { name: `${VISITOR.name} ${VISITOR.surname}` }).waitFor();
   await page.getByRole('cell', { name: 'The whole day' }).waitFor();
   await assertAccessible(page, 'the working hours with a conflict');
@@ -369,7 +371,7 @@ test('the visit list opens on what is to come, soonest first, and shows the past
   const page = await signIn(OPERATOR);
   await openSection(page, 'Doctor visits');
   assert.equal(await page.getByLabel('When').inputValue(), 'upcoming');
-  const times = await page.getByRole('cell', { name: /CET|CEST/ }).allTextContents();
+  const times = await page.locator('td[data-label="Time"]').allTextContents();
   assert.ok(times.length >= 1, 'the visit to come is listed');
   // "Wed, 16 Dec 2026, 10:00 CET" → "16 Dec 2026 10:00", read alike for every row.
   const moments = times.map((text) => Date.parse(text.replace(/^\w+, /, '').replace(/ (CET|CEST)$/, '').replace(/,/g, '')));

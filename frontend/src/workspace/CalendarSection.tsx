@@ -180,11 +180,14 @@ function Cell({
           ) : (
             <li key={`f${item.start}`} className="calendar__item calendar__item--free">
               {onBook ? (
-                <button type="button" className="calendar__slot" onClick={() => onBook(cell, item)}>
+                <button
+                  type="button"
+                  className="calendar__slot"
+                  // The name begins with what the button shows, and says what the column's headings do.
+                  aria-label={`${formatTimeRange(item.start, item.end)} Free: book on ${formatDay(cell.date)} with ${doctorLabel(cell.doctor)}`}
+                  onClick={() => onBook(cell, item)}
+                >
                   <span className="calendar__time">{formatTimeRange(item.start, item.end)}</span> <span>Free</span>
-                  <span className="visually-hidden">
-                    : book on {formatDay(cell.date)} with {doctorLabel(cell.doctor)}
-                  </span>
                 </button>
               ) : (
                 <span className="calendar__slot calendar__slot--static">
