@@ -449,7 +449,7 @@ function Caption({
   current: Loaded | null;
 }) {
   if (!who) return null;
-  const days = view === 'day' ? formatDayLong(range.from) : `the week of ${formatDay(range.from)} – ${formatDayLong(range.to)}`;
+  const days = view === 'day' ? formatDayLong(range.from) : `the week of ${formatDay(range.from)} – ${formatDay(range.to)} ${range.to.slice(0, 4)}`;
   let name: string;
   if ('specialty' in who) {
     name = `Every doctor of ${who.specialty}`;
