@@ -4,7 +4,8 @@
 //! On a clinic of some thousands of rows (`infra/perf/scale-seed.sql`: 5,000 patients, 30,000
 //! visits and journal entries, ...), every list the API document names is asked for, as the
 //! superuser and as a patient, unfiltered and with each of its filters (each value of an enum,
-//! both orders), and at its first, middle and last page, and with its filters two at a time.
+//! every order), and at its first, middle and last page, and with its filters two at a time
+//! (each with every order), and a few requests of more ([`EXTRA_QUERIES`]).
 //! Every statement the gateway ran for it is taken from MariaDB's general log (values and all)
 //! and run again under `ANALYZE FORMAT=JSON`, which tells how many rows each step of the plan
 //! really read (`r_rows` × `r_loops`). A statement that reads more than [`ROW_BUDGET`] rows, or
@@ -60,7 +61,40 @@ const TEXT_SAMPLES: &[(&str, &str)] = &[
     ("recipe", "ibupro"),
 ];
 
-const NUMBER_SAMPLES: &[(&str, &str)] = &[("min_age", "30"), ("max_age", "40")];
+/// The first doctor of the seed below (staff are users 1001 + patients onwards; every third is
+/// a doctor, from the first): a doctor's visits.
+const NUMBER_SAMPLES: &[(&str, &str)] =
+    &[("min_age", "30"), ("max_age", "40"), ("doctor_id", "6001")];
+
+/// Dates inside the seeded data, per list (path, parameter, value): the visits run from 1 June
+/// to 8 July 2023, the diagnostic bookings from 8 January to 1 February 2024. A date
+/// parameter without one here is tried with a birth date, `1990-05-05`.
+const DATE_SAMPLES: &[(&str, &str, &str)] = &[
+    ("/booking_doctor", "date_from", "2023-06-20"),
+    ("/booking_doctor", "date_to", "2023-06-26"),
+    ("/booking_diagnostic", "date_from", "2024-01-15"),
+    ("/booking_diagnostic", "date_to", "2024-01-21"),
+];
+
+/// Requests of more than two parameters worth guarding on their own: a doctor's day, a week
+/// of one status or one patient surname in time order, and a week of one modality.
+const EXTRA_QUERIES: &[(&str, &str)] = &[
+    ("/booking_doctor", "date_from=2023-06-20&date_to=2023-06-20&doctor_id=6001&order=date_time"),
+    ("/booking_doctor", "date_from=2023-06-20&date_to=2023-06-26&status=booked&order=-date_time"),
+    (
+        "/booking_doctor",
+        "date_from=2023-06-20&date_to=2023-06-26&patient_surname=lind&order=date_time",
+    ),
+    (
+        "/booking_doctor",
+        "date_from=2023-06-20&date_to=2023-06-26&specialty=card&status=cancelled&order=-id",
+    ),
+    (
+        "/booking_diagnostic",
+        "date_from=2024-01-15&date_to=2024-01-21&diagnostic_service=mri&order=date_time",
+    ),
+    ("/booking_diagnostic", "date_to=2024-01-21&patient_surname=lind&order=-date_time"),
+];
 
 /// What a filtered page may read per row its most selective filter matches: the key in its
 /// index, its copy among the matched keys, the big table's row, a lookup for each other filter
@@ -70,6 +104,12 @@ const ROWS_PER_MATCH: f64 = 8.0;
 /// Parameters that pick a slice the schema counts on its own, or an order: they never add to a
 /// list's budget.
 const COUNTED_OR_ORDER: &[&str] = &["status", "success", "order"];
+
+/// A date range read in time order is counted by the day blocks and walked along the time
+/// index: it adds nothing to a list's budget. In id order its rows are read like a filter's
+/// matches (it may add eight rows per row in the range), and `doctor_id` is a key like the
+/// doctors a name filter matches.
+const COUNTED_IN_TIME_ORDER: &[&str] = &["date_from", "date_to"];
 
 #[sqlx::test(migrator = "qhealth::db::MIGRATOR")]
 async fn every_list_statement_reads_rows_bounded_by_the_page(db: MySqlPool) {
@@ -83,7 +123,9 @@ async fn every_list_statement_reads_rows_bounded_by_the_page(db: MySqlPool) {
     let mut overruns = Vec::new();
     let mut statements = 0;
     for (path, parameters) in list_operations(&document) {
-        let queries = queries(&parameters);
+        let mut queries = queries(&path, &parameters);
+        let extra = EXTRA_QUERIES.iter().filter(|(list, _)| *list == path);
+        queries.extend(extra.map(|(_, query)| (*query).to_owned()));
         let matched = matched_alone(&app, &root, &path, &queries).await;
         for query in &queries {
             let budget = ROW_BUDGET + ROWS_PER_MATCH * budget_matches(query, &matched) as f64;
@@ -120,30 +162,35 @@ async fn every_list_statement_reads_rows_bounded_by_the_page(db: MySqlPool) {
     );
 }
 
-/// How many rows each single filtering parameter (`name=value`) matches alone.
+/// How many rows each filtering parameter (`name=value`) of the queries matches alone.
 async fn matched_alone(
     app: &TestApp,
     root: &Session,
     path: &str,
     queries: &BTreeSet<String>,
 ) -> HashMap<String, u64> {
+    let parameters: BTreeSet<&str> =
+        queries.iter().flat_map(|query| query.split('&')).filter(|p| !p.is_empty()).collect();
     let mut matched = HashMap::new();
-    for query in queries.iter().filter(|query| !query.is_empty() && !query.contains('&')) {
-        let (status, body) = app.get(root, &format!("{path}?size=25&{query}")).await;
-        assert_eq!(status, StatusCode::OK, "{path}?{query}: {body}");
-        matched.insert(query.clone(), body["total_items"].as_u64().unwrap());
+    for parameter in parameters {
+        let (status, body) = app.get(root, &format!("{path}?size=25&{parameter}")).await;
+        assert_eq!(status, StatusCode::OK, "{path}?{parameter}: {body}");
+        matched.insert(parameter.to_owned(), body["total_items"].as_u64().unwrap());
     }
     matched
 }
 
-/// The rows the most selective text, gender or age filter of `query` matches alone (0 for a
-/// query of counted slices and orders only).
+/// The rows the most selective text, gender, age, doctor or (in id order) date filter of
+/// `query` matches alone (0 for a query of counted slices, orders and, in time order, dates).
 fn budget_matches(query: &str, matched: &HashMap<String, u64>) -> u64 {
+    let by_time = query.split('&').any(|p| p == "order=date_time" || p == "order=-date_time");
     query
         .split('&')
         .filter(|parameter| {
             let name = parameter.split('=').next().unwrap_or_default();
-            !parameter.is_empty() && !COUNTED_OR_ORDER.contains(&name)
+            let counted = COUNTED_OR_ORDER.contains(&name)
+                || (by_time && COUNTED_IN_TIME_ORDER.contains(&name));
+            !parameter.is_empty() && !counted
         })
         .map(|parameter| matched[parameter])
         .min()
@@ -200,8 +247,8 @@ fn list_operations(document: &Value) -> Vec<(String, Vec<(String, Value)>)> {
     lists
 }
 
-/// The values a parameter is tried with.
-fn samples(name: &str, schema: &Value) -> Vec<String> {
+/// The values a parameter of the list at `path` is tried with.
+fn samples(path: &str, name: &str, schema: &Value) -> Vec<String> {
     let schema = resolved(schema);
     if let Some(values) = schema["enum"].as_array() {
         return values.iter().map(|v| v.as_str().unwrap().to_owned()).collect();
@@ -212,7 +259,10 @@ fn samples(name: &str, schema: &Value) -> Vec<String> {
     match schema["type"].as_str() {
         Some("boolean") => vec!["true".into(), "false".into()],
         Some("integer") => vec![sample(NUMBER_SAMPLES).expect(name).to_owned()],
-        _ if schema["format"] == "date" => vec!["1990-05-05".into()],
+        _ if schema["format"] == "date" => {
+            let date = DATE_SAMPLES.iter().find(|(list, n, _)| *list == path && *n == name);
+            vec![date.map_or("1990-05-05", |(_, _, value)| *value).into()]
+        }
         _ => vec![
             sample(TEXT_SAMPLES).unwrap_or_else(|| panic!("no sample value for {name}")).into(),
         ],
@@ -230,10 +280,17 @@ fn resolved(schema: &Value) -> &Value {
 }
 
 /// The queries a list is asked: none, each parameter with each of its values, and each pair of
-/// parameters with their first values.
-fn queries(parameters: &[(String, Value)]) -> BTreeSet<String> {
-    let tried: Vec<(String, Vec<String>)> =
-        parameters.iter().map(|(name, schema)| (name.clone(), samples(name, schema))).collect();
+/// parameters with their first values — but `order`, each of whose values may read the list
+/// another way, with all of them.
+fn queries(path: &str, parameters: &[(String, Value)]) -> BTreeSet<String> {
+    let tried: Vec<(String, Vec<String>)> = parameters
+        .iter()
+        .map(|(name, schema)| (name.clone(), samples(path, name, schema)))
+        .collect();
+    let paired = |name: &str, values: &[String]| -> Vec<String> {
+        let values = if name == "order" { values } else { &values[..1] };
+        values.iter().map(|value| format!("{name}={}", encoded(value))).collect()
+    };
     let mut queries = BTreeSet::from([String::new()]);
     for (name, values) in &tried {
         for value in values {
@@ -242,11 +299,11 @@ fn queries(parameters: &[(String, Value)]) -> BTreeSet<String> {
     }
     for (i, (first, first_values)) in tried.iter().enumerate() {
         for (second, second_values) in &tried[i + 1..] {
-            queries.insert(format!(
-                "{first}={}&{second}={}",
-                encoded(&first_values[0]),
-                encoded(&second_values[0])
-            ));
+            for one in paired(first, first_values) {
+                for other in paired(second, second_values) {
+                    queries.insert(format!("{one}&{other}"));
+                }
+            }
         }
     }
     queries

@@ -350,8 +350,7 @@ async fn book_visit(
         when: clinic_time_text(booking.date_time, state.config.clinic_tz),
         visit_id: id,
         starts_at: booking.date_time,
-        // The length the visit was inserted with: the column's default.
-        duration_minutes: 30,
+        duration_minutes: minutes,
     };
     let queued = mail::queue(&mut tx, &state, &patient.email, notification).await?;
     tx.commit().await?;
