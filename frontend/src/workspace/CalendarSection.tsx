@@ -374,8 +374,8 @@ export default function CalendarSection() {
         {current?.slotsRefused ? <Notice kind="info">{current.slotsRefused} No free times are shown.</Notice> : null}
         {current?.hours && current.hours.weekly.length === 0 ? (
           <Notice kind="info">
-            This doctor has no working hours set, so no free times are shown. A visit can still be booked at any time from Doctor
-            visits, and working hours are set under Working hours.
+            This doctor has no weekly hours set, so free times are shown only in their extra hours. A visit can still be booked at
+            any time from Doctor visits, and weekly hours are set under Working hours.
           </Notice>
         ) : null}
         {loading && !calendar ? <Spinner label="Loading the calendar" /> : null}

@@ -130,8 +130,8 @@ function WeeklyEditor({
     <form className="hours__week form-stack" onSubmit={save} noValidate aria-labelledby="hours-week-heading">
       <h2 id="hours-week-heading">Weekly hours</h2>
       <p className="workspace__intro">
-        Free times are offered inside these hours, on the clinic’s clocks. Without any, the doctor can be booked at any time outside
-        their absences, and the calendar shows no free times.
+        Free times are offered inside these hours and any extra hours, on the clinic’s clocks. Without weekly hours, the doctor can
+        be booked at any time outside their absences, and the calendar shows free times only in their extra hours.
       </p>
       <FormMessage error={refusal?.detail ?? null} other={serverErrors} />
       <TextField
