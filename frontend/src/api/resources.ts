@@ -2,9 +2,12 @@
 
 import type { ApiClient, Query } from './client';
 import type {
+  ConflictingVisit,
   Diagnostic,
   DiagnosticBooking,
   DoctorVisit,
+  FreeSlots,
+  HoursException,
   JournalEntry,
   LoginAttempt,
   Me,
@@ -14,6 +17,8 @@ import type {
   StaffMember,
   StaffRoleName,
   User,
+  WeeklyInterval,
+  WorkingHours,
 } from './types';
 
 export type ListLoader<T> = (query: Query) => Promise<Page<T>>;
@@ -81,8 +86,24 @@ export function resources(api: ApiClient) {
     deleteDiagnosticBooking: (id: number) => send<null>('DELETE', `/booking_diagnostic/${id}`),
 
     visits: list<DoctorVisit>('/booking_doctor'),
-    bookVisit: (body: { user_id: number; doctor_id: number; date_time: string }) =>
+    bookVisit: (body: { user_id: number; doctor_id: number; date_time: string; duration_minutes?: number }) =>
       send<DoctorVisit>('POST', '/booking_doctor', body),
+    /** One of `doctor_id` or `specialty`; clinic dates, at most 31 days apart. */
+    freeSlots: (query: Query) => get<FreeSlots>('/booking_doctor/free_slots', query),
+    hours: (doctorId: number) => get<WorkingHours>(`/booking_doctor/hours/${doctorId}`),
+    setHours: (doctorId: number, body: { weekly: WeeklyInterval[]; visit_minutes?: number }) =>
+      send<{ hours: WorkingHours; conflicting_visits: ConflictingVisit[] }>('PUT', `/booking_doctor/hours/${doctorId}`, body),
+    addHoursException: (
+      doctorId: number,
+      body: { date: string; kind: HoursException['kind']; from?: string; to?: string; note?: string },
+    ) =>
+      send<{ exception: HoursException; conflicting_visits: ConflictingVisit[] }>(
+        'POST',
+        `/booking_doctor/hours/${doctorId}/exceptions`,
+        body,
+      ),
+    deleteHoursException: (doctorId: number, id: number) =>
+      send<null>('DELETE', `/booking_doctor/hours/${doctorId}/exceptions/${id}`),
     cancelVisit: (id: number) => send<DoctorVisit>('PATCH', `/booking_doctor/cancelled/${id}`),
     deleteVisit: (id: number) => send<null>('DELETE', `/booking_doctor/${id}`),
 

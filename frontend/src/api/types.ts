@@ -88,8 +88,62 @@ export interface DoctorVisit {
   status: 'booked' | 'cancelled';
   is_active: boolean;
   date_time: string;
+  /** How long the visit lasts: it occupies [date_time, date_time + duration_minutes). */
+  duration_minutes?: number;
   created_at: string;
   updated_at: string;
+}
+
+/** A doctor as visits and free slots name them; `id` is the doctor's user id. */
+export interface DoctorRef {
+  id: number;
+  specialty: string | null;
+  name: string;
+  surname: string;
+}
+
+export interface Slot {
+  start: string;
+  end: string;
+}
+
+/** GET /booking_doctor/free_slots */
+export interface FreeSlots {
+  date_from: string;
+  date_to: string;
+  doctors: { doctor: DoctorRef; visit_minutes: number; slots: Slot[] }[];
+}
+
+/** ISO weekday (1 = Monday) and clinic times of day, HH:MM. */
+export interface WeeklyInterval {
+  weekday: number;
+  from: string;
+  to: string;
+}
+
+export interface HoursException {
+  id: number;
+  date: string;
+  kind: 'absence' | 'extra';
+  from: string | null;
+  to: string | null;
+  note: string;
+}
+
+/** GET /booking_doctor/hours/{doctor_id} */
+export interface WorkingHours {
+  doctor_id: number;
+  visit_minutes: number;
+  weekly: WeeklyInterval[];
+  exceptions: HoursException[];
+}
+
+/** A booked visit to come that a change of hours leaves outside them (never moved by it). */
+export interface ConflictingVisit {
+  id: number;
+  date_time: string;
+  duration_minutes: number;
+  patient: { id: number; name: string; surname: string };
 }
 
 export interface JournalEntry {

@@ -15,7 +15,8 @@ export type Action =
   | 'ReadDoctorVisit' | 'BookDoctorVisit' | 'CancelDoctorVisit' | 'DeleteDoctorVisit'
   | 'ListJournalEntries' | 'ReadJournalEntry' | 'WriteJournalEntry' | 'DeleteJournalEntry'
   | 'ListPrescriptions' | 'ReadPrescription' | 'WritePrescription' | 'DeletePrescription'
-  | 'ListLoginHistory' | 'DeleteLoginHistory';
+  | 'ListLoginHistory' | 'DeleteLoginHistory'
+  | 'ReadDoctorHours' | 'ManageDoctorHours' | 'FindFreeSlots';
 
 const A: Reach = 'all';
 const O: Reach = 'own';
@@ -66,6 +67,10 @@ const TABLE: Record<Action, [Reach, Reach, Reach, Reach, Reach, Reach]> = {
   DeletePrescription:         [A, A, N, N, N, N],
   ListLoginHistory:           [A, A, N, N, N, N],
   DeleteLoginHistory:         [A, A, N, N, N, N],
+  // Scheduling (API.md "Scheduling"): a doctor's "own" hours are their own user id's.
+  ReadDoctorHours:            [A, A, A, A, N, N],
+  ManageDoctorHours:          [A, A, O, N, N, N],
+  FindFreeSlots:              [A, A, A, A, N, N],
 };
 
 export function reach(role: Role, action: Action): Reach {

@@ -60,7 +60,7 @@ export function TextField({
   max,
   ...common
 }: Common & {
-  type?: 'text' | 'email' | 'password' | 'date' | 'datetime-local' | 'number' | 'tel' | 'search';
+  type?: 'text' | 'email' | 'password' | 'date' | 'time' | 'datetime-local' | 'number' | 'tel' | 'search';
   autoComplete?: string;
   inputMode?: 'text' | 'numeric' | 'tel' | 'email';
   min?: string;

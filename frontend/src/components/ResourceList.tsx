@@ -22,6 +22,8 @@ export interface FilterDef {
   label: string;
   type?: 'text' | 'number' | 'date' | 'select';
   options?: { value: string; label: string }[];
+  /** What a select's empty choice says (default "Any"). */
+  anyLabel?: string;
 }
 
 interface Props<T extends { id: number }> {
@@ -36,17 +38,26 @@ interface Props<T extends { id: number }> {
   /** Changing it reloads the list (after something was added or changed here). */
   reloadKey?: number;
   initialSize?: number;
+  /** The filters (and order) the list starts with, and goes back to when cleared. */
+  defaults?: Record<string, string>;
+}
+
+const NO_DEFAULTS: Record<string, string> = {};
+
+function sameFilters(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => (a[key] ?? '') === (b[key] ?? ''));
 }
 
 const LIVE_RELOAD_DELAY_MS = 250;
 
 export function ResourceList<T extends { id: number }>(props: Props<T>) {
-  const { label, load, columns, filters = [], orders, stream, rowActions, emptyText, reloadKey = 0 } = props;
+  const { label, load, columns, filters = [], orders, stream, rowActions, emptyText, reloadKey = 0, defaults = NO_DEFAULTS } = props;
   const { live } = useSession();
   const [page, setPage] = useState(1);
   const [size, setSize] = useState(props.initialSize ?? 10);
-  const [draft, setDraft] = useState<Record<string, string>>({});
-  const [applied, setApplied] = useState<Record<string, string>>({});
+  const [draft, setDraft] = useState<Record<string, string>>(defaults);
+  const [applied, setApplied] = useState<Record<string, string>>(defaults);
   const [result, setResult] = useState<Page<T> | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -99,13 +110,13 @@ export function ResourceList<T extends { id: number }>(props: Props<T>) {
   };
 
   const clearFilters = () => {
-    setDraft({});
-    setApplied({});
+    setDraft(defaults);
+    setApplied(defaults);
     setPage(1);
   };
 
   const idBase = label.replace(/\W+/g, '-').toLowerCase();
-  const filtering = Object.keys(applied).length > 0;
+  const filtering = !sameFilters(applied, defaults);
   const rows = result?.data ?? [];
 
   return (
@@ -121,7 +132,7 @@ export function ResourceList<T extends { id: number }>(props: Props<T>) {
                   value={draft[filter.name] ?? ''}
                   onChange={(event) => setDraft({ ...draft, [filter.name]: event.target.value })}
                 >
-                  <option value="">Any</option>
+                  <option value="">{filter.anyLabel ?? 'Any'}</option>
                   {filter.options?.map((option) => (
                     <option key={option.value} value={option.value}>
                       {option.label}

@@ -119,3 +119,4 @@ export function clinicToday(now: Date = new Date()): string {
 export function hoursUntil(iso: string, now: Date = new Date()): number {
   return (new Date(iso).getTime() - now.getTime()) / 3_600_000;
 }
+

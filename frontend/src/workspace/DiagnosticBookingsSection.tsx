@@ -3,7 +3,7 @@
 
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { DiagnosticBooking } from '../api/types';
+import type { DiagnosticBooking, User } from '../api/types';
 import { fullName } from '../api/types';
 import { can, canForAnyone } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
@@ -16,10 +16,26 @@ import { useForm } from '../lib/useForm';
 import { useSubmit } from '../lib/useSubmit';
 import { BookingForm } from './BookingForm';
 import { clinicTimeForApi, DateTimeField, futureClinicTime } from './DateTimeField';
-import { OLDEST_OR_NEWEST, PATIENT_NAME_FILTERS, SectionHead, useReload } from './listSection';
+import { BY_TIME_ORDERS, bookingsByDate, UPCOMING_DEFAULTS, WHEN_FILTER } from './byDate';
+import { PATIENT_NAME_FILTERS, SectionHead, useReload } from './listSection';
+import { PatientLink } from './PatientLink';
 import { useAction } from './useAction';
 
-function BookForm({ onDone, onCancel }: { onDone: (booking: DiagnosticBooking) => void; onCancel: () => void }) {
+/** What a staff member is told once an examination is booked. */
+export function examinationBookedMessage(booking: DiagnosticBooking): string {
+  return `${booking.diagnostic_service.modality} is booked for ${fullName(booking.user)} on ${formatDateTime(booking.date_time)}.`;
+}
+
+/** Books an examination with a time, for `patient` when given. */
+export function BookExaminationForm({
+  onDone,
+  onCancel,
+  patient,
+}: {
+  onDone: (booking: DiagnosticBooking) => void;
+  onCancel: () => void;
+  patient?: User;
+}) {
   const r = useApi();
   const diagnostics = useMemo(() => searchDiagnostics(r), [r]);
   return (
@@ -29,6 +45,7 @@ function BookForm({ onDone, onCancel }: { onDone: (booking: DiagnosticBooking) =
       book={r.bookDiagnostic}
       onDone={onDone}
       onCancel={onCancel}
+      patient={patient}
     />
   );
 }
@@ -61,6 +78,7 @@ function ScheduleForm({ booking, onDone, onCancel }: { booking: DiagnosticBookin
 export default function DiagnosticBookingsSection() {
   const r = useApi();
   const { me } = useSession();
+  const load = useMemo(() => bookingsByDate(r.diagnosticBookings), [r]);
   const [booking, setBooking] = useState(false);
   const [scheduling, setScheduling] = useState<DiagnosticBooking | null>(null);
   const { reloadKey, reload } = useReload();
@@ -94,17 +112,19 @@ export default function DiagnosticBookingsSection() {
       />
       <ResourceList<DiagnosticBooking>
         label="Diagnostic bookings"
-        load={r.diagnosticBookings}
+        load={load}
         stream="booking_diagnostic"
         reloadKey={reloadKey}
+        defaults={UPCOMING_DEFAULTS}
         filters={[
+          WHEN_FILTER,
           { name: 'diagnostic_service', label: 'Examination' },
           ...(ownOnly ? [] : PATIENT_NAME_FILTERS),
         ]}
-        orders={OLDEST_OR_NEWEST}
-        emptyText={ownOnly ? 'You have no examinations booked.' : 'There are no diagnostic bookings.'}
+        orders={BY_TIME_ORDERS}
+        emptyText={ownOnly ? 'You have no examinations to come.' : 'There are no diagnostic bookings waiting or to come.'}
         columns={[
-          ...(ownOnly ? [] : [{ header: 'Patient', cell: (b: DiagnosticBooking) => fullName(b.user) }]),
+          ...(ownOnly ? [] : [{ header: 'Patient', cell: (b: DiagnosticBooking) => <PatientLink user={b.user} /> }]),
           { header: 'Examination', cell: (b) => b.diagnostic_service.modality },
           {
             header: 'Time',
@@ -137,11 +157,11 @@ export default function DiagnosticBookingsSection() {
       />
       {booking ? (
         <Dialog title="Book an examination" onClose={() => setBooking(false)} wide>
-          <BookForm
+          <BookExaminationForm
             onCancel={() => setBooking(false)}
             onDone={(b) => {
               setBooking(false);
-              action.succeeded(`${b.diagnostic_service.modality} is booked for ${fullName(b.user)} on ${formatDateTime(b.date_time)}.`);
+              action.succeeded(examinationBookedMessage(b));
               reload();
             }}
           />

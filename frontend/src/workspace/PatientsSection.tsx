@@ -1,21 +1,79 @@
-// Patients, for the clinic's staff: find one, read their details, and (doctors, pharmacists)
-// write a journal entry or a prescription for them from here.
+// Patients, for the clinic's staff: find one, open their chart, read their details, and write
+// for them from here (doctors a journal entry, pharmacists a prescription) or book them
+// (operators a visit or an examination).
 
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { User } from '../api/types';
-import { can } from '../auth/permissions';
+import { can, canForAnyone } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
 import { ResourceList } from '../components/ResourceList';
 import { formatDate } from '../lib/time';
+import { BookExaminationForm, examinationBookedMessage } from './DiagnosticBookingsSection';
 import { JournalForm } from './JournalSection';
 import { OutcomeNotice } from './listSection';
+import { chartPath } from './PatientLink';
 import { PERSON_FILTERS, personName, UserFacts } from './people';
 import { PrescriptionForm } from './PrescriptionsSection';
 import { writtenMessage } from './records';
 import { useAction } from './useAction';
+import { BookVisitForm, bookedMessage } from './VisitsSection';
 
-type Mode = 'view' | 'journal' | 'prescription';
+export type PatientMode = 'journal' | 'prescription' | 'visit' | 'examination';
+type Mode = 'view' | PatientMode;
+
+/** What the caller may start for a patient, in the order their buttons show. */
+export function patientActionsFor(role: Parameters<typeof can>[0]): { mode: PatientMode; label: string; short: string }[] {
+  const actions: { mode: PatientMode; label: string; short: string; may: boolean }[] = [
+    { mode: 'visit', label: 'Book a visit', short: 'Book a visit', may: canForAnyone(role, 'BookDoctorVisit') },
+    { mode: 'examination', label: 'Book an examination', short: 'Book an examination', may: canForAnyone(role, 'BookDiagnostic') },
+    { mode: 'journal', label: 'Write a journal entry', short: 'Journal entry', may: can(role, 'WriteJournalEntry') },
+    { mode: 'prescription', label: 'Write a prescription', short: 'Prescribe', may: can(role, 'WritePrescription') },
+  ];
+  return actions.filter((action) => action.may);
+}
+
+/**
+ * The dialog of one of a patient's actions (a journal entry, a prescription, a visit, an
+ * examination), with the patient chosen; `onDone` gets what to tell the user.
+ */
+export function PatientActionDialog({
+  patient,
+  mode,
+  onClose,
+  onDone,
+}: {
+  patient: User;
+  mode: PatientMode;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const name = `${patient.profile.name} ${patient.profile.surname}`;
+  const dialogs: Record<PatientMode, { title: string; body: ReactNode }> = {
+    journal: {
+      title: `Journal entry for ${name}`,
+      body: <JournalForm patient={patient} onCancel={onClose} onDone={() => onDone(writtenMessage('journal entry', patient))} />,
+    },
+    prescription: {
+      title: `Prescription for ${name}`,
+      body: <PrescriptionForm patient={patient} onCancel={onClose} onDone={() => onDone(writtenMessage('prescription', patient))} />,
+    },
+    visit: {
+      title: `Book a doctor visit for ${name}`,
+      body: <BookVisitForm patient={patient} onCancel={onClose} onDone={(visit) => onDone(bookedMessage(visit))} />,
+    },
+    examination: {
+      title: `Book an examination for ${name}`,
+      body: <BookExaminationForm patient={patient} onCancel={onClose} onDone={(booking) => onDone(examinationBookedMessage(booking))} />,
+    },
+  };
+  return (
+    <Dialog title={dialogs[mode].title} onClose={onClose} wide>
+      {dialogs[mode].body}
+    </Dialog>
+  );
+}
 
 export default function PatientsSection() {
   const r = useApi();
@@ -23,8 +81,7 @@ export default function PatientsSection() {
   const [open, setOpen] = useState<{ patient: User; mode: Mode } | null>(null);
   const action = useAction();
   if (!me) return null;
-  const writesJournal = can(me.role, 'WriteJournalEntry');
-  const writesPrescription = can(me.role, 'WritePrescription');
+  const actions = patientActionsFor(me.role);
   const close = () => setOpen(null);
 
   return (
@@ -36,7 +93,7 @@ export default function PatientsSection() {
         filters={PERSON_FILTERS}
         emptyText="No patients are registered yet."
         columns={[
-          { header: 'Name', cell: (user) => personName(user) },
+          { header: 'Name', cell: (user) => <Link to={chartPath(user.id)}>{personName(user)}</Link> },
           { header: 'Born', cell: (user) => `${formatDate(user.profile.date_of_birth)} (${user.profile.age ?? '—'})` },
           { header: 'Gender', cell: (user) => user.profile.gender ?? '—' },
           { header: 'City', cell: (user) => user.profile.city ?? '—' },
@@ -47,16 +104,15 @@ export default function PatientsSection() {
             <button type="button" className="button button--quiet button--small" onClick={() => setOpen({ patient, mode: 'view' })}>
               Details<span className="visually-hidden"> of {personName(patient)}</span>
             </button>
-            {writesJournal ? (
-              <button type="button" className="button button--small" onClick={() => setOpen({ patient, mode: 'journal' })}>
-                Journal entry<span className="visually-hidden"> for {personName(patient)}</span>
+            {actions.map((item) => (
+              <button key={item.mode} type="button" className="button button--small" onClick={() => setOpen({ patient, mode: item.mode })}>
+                {item.short}
+                <span className="visually-hidden">
+                  {' '}
+                  for {personName(patient)}
+                </span>
               </button>
-            ) : null}
-            {writesPrescription ? (
-              <button type="button" className="button button--small" onClick={() => setOpen({ patient, mode: 'prescription' })}>
-                Prescribe<span className="visually-hidden"> for {personName(patient)}</span>
-              </button>
-            ) : null}
+            ))}
           </>
         )}
       />
@@ -64,42 +120,27 @@ export default function PatientsSection() {
         <Dialog title={`${open.patient.profile.name} ${open.patient.profile.surname}`} onClose={close} wide>
           <UserFacts user={open.patient} />
           <div className="form-actions">
-            {writesJournal ? (
-              <button type="button" className="button" onClick={() => setOpen({ patient: open.patient, mode: 'journal' })}>
-                Write a journal entry
+            <Link className="button button--quiet" to={chartPath(open.patient.id)}>
+              Open the chart
+            </Link>
+            {actions.map((item) => (
+              <button key={item.mode} type="button" className="button" onClick={() => setOpen({ patient: open.patient, mode: item.mode })}>
+                {item.label}
               </button>
-            ) : null}
-            {writesPrescription ? (
-              <button type="button" className="button" onClick={() => setOpen({ patient: open.patient, mode: 'prescription' })}>
-                Write a prescription
-              </button>
-            ) : null}
+            ))}
           </div>
         </Dialog>
       ) : null}
-      {open?.mode === 'journal' ? (
-        <Dialog title={`Journal entry for ${open.patient.profile.name} ${open.patient.profile.surname}`} onClose={close} wide>
-          <JournalForm
-            patient={open.patient}
-            onCancel={close}
-            onDone={() => {
-              action.succeeded(writtenMessage('journal entry', open.patient));
-              close();
-            }}
-          />
-        </Dialog>
-      ) : null}
-      {open?.mode === 'prescription' ? (
-        <Dialog title={`Prescription for ${open.patient.profile.name} ${open.patient.profile.surname}`} onClose={close} wide>
-          <PrescriptionForm
-            patient={open.patient}
-            onCancel={close}
-            onDone={() => {
-              action.succeeded(writtenMessage('prescription', open.patient));
-              close();
-            }}
-          />
-        </Dialog>
+      {open && open.mode !== 'view' ? (
+        <PatientActionDialog
+          patient={open.patient}
+          mode={open.mode}
+          onClose={close}
+          onDone={(message) => {
+            action.succeeded(message);
+            close();
+          }}
+        />
       ) : null}
     </>
   );

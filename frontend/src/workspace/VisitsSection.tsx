@@ -2,24 +2,43 @@
 // cancel or delete them; a patient cancels their own visit until 24 hours before it.
 
 import { useMemo, useState } from 'react';
-import type { DoctorVisit } from '../api/types';
+import type { DoctorVisit, User } from '../api/types';
 import { fullName } from '../api/types';
 import { can, canForAnyone } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
-import { searchBookableDoctors } from '../components/pickers';
+import { nextFreeSlots, searchBookableDoctors } from '../components/pickers';
 import { ResourceList } from '../components/ResourceList';
 import { formatDateTime, hoursUntil } from '../lib/time';
-import { BookingForm } from './BookingForm';
-import { OLDEST_OR_NEWEST, PATIENT_NAME_FILTERS, SectionHead, useReload } from './listSection';
+import { BookingForm, type BookingStart } from './BookingForm';
+import { BY_TIME_ORDERS, byDate, UPCOMING_DEFAULTS, WHEN_FILTER } from './byDate';
+import { PATIENT_NAME_FILTERS, SectionHead, useReload } from './listSection';
+import { PatientLink } from './PatientLink';
 import { useAction } from './useAction';
 
 /** A patient may cancel their own visit only while it is more than this far away. */
 export const PATIENT_CANCEL_NOTICE_HOURS = 24;
 
-function BookVisitForm({ onDone, onCancel }: { onDone: (visit: DoctorVisit) => void; onCancel: () => void }) {
+/** What a staff member is told once a visit is booked. */
+export function bookedMessage(visit: DoctorVisit): string {
+  return `${fullName(visit.user)} is booked with Dr ${visit.doctor.name} ${visit.doctor.surname} on ${formatDateTime(visit.date_time)}.`;
+}
+
+/** Books a visit: for `patient` when given, from `start` (a free slot in the calendar) when given. */
+export function BookVisitForm({
+  onDone,
+  onCancel,
+  patient,
+  start,
+}: {
+  onDone: (visit: DoctorVisit) => void;
+  onCancel: () => void;
+  patient?: User;
+  start?: BookingStart;
+}) {
   const r = useApi();
   const doctors = useMemo(() => searchBookableDoctors(r), [r]);
+  const freeTimes = useMemo(() => nextFreeSlots(r), [r]);
   return (
     <BookingForm
       idPrefix="book-visit"
@@ -33,6 +52,10 @@ function BookVisitForm({ onDone, onCancel }: { onDone: (visit: DoctorVisit) => v
       book={r.bookVisit}
       onDone={onDone}
       onCancel={onCancel}
+      patient={patient}
+      start={start}
+      suggest={freeTimes}
+      withDuration
     />
   );
 }
@@ -51,6 +74,7 @@ export function patientCancelRefusal(visit: DoctorVisit, now: Date = new Date())
 export default function VisitsSection() {
   const r = useApi();
   const { me } = useSession();
+  const load = useMemo(() => byDate(r.visits), [r]);
   const [booking, setBooking] = useState(false);
   const { reloadKey, reload } = useReload();
   const action = useAction();
@@ -109,10 +133,12 @@ export default function VisitsSection() {
       />
       <ResourceList<DoctorVisit>
         label="Doctor visits"
-        load={r.visits}
+        load={load}
         stream="booking_doctor"
         reloadKey={reloadKey}
+        defaults={UPCOMING_DEFAULTS}
         filters={[
+          WHEN_FILTER,
           { name: 'specialty', label: 'Specialty' },
           { name: 'doctor_name', label: 'Doctor’s first name' },
           { name: 'doctor_surname', label: 'Doctor’s surname' },
@@ -127,11 +153,12 @@ export default function VisitsSection() {
             ],
           },
         ]}
-        orders={OLDEST_OR_NEWEST}
-        emptyText={ownOnly ? 'You have no visits booked.' : 'There are no doctor visits.'}
+        orders={BY_TIME_ORDERS}
+        emptyText={ownOnly ? 'You have no visits to come.' : 'There are no doctor visits from today on.'}
         columns={[
           { header: 'Time', cell: (visit) => formatDateTime(visit.date_time) },
-          ...(ownOnly ? [] : [{ header: 'Patient', cell: (visit: DoctorVisit) => fullName(visit.user) }]),
+          { header: 'Length', cell: (visit) => (visit.duration_minutes ? `${visit.duration_minutes} min` : '—') },
+          ...(ownOnly ? [] : [{ header: 'Patient', cell: (visit: DoctorVisit) => <PatientLink user={visit.user} /> }]),
           {
             header: 'Doctor',
             cell: (visit) => `Dr ${visit.doctor.name} ${visit.doctor.surname}${visit.doctor.specialty ? ` · ${visit.doctor.specialty}` : ''}`,
@@ -163,7 +190,7 @@ export default function VisitsSection() {
             onCancel={() => setBooking(false)}
             onDone={(visit) => {
               setBooking(false);
-              action.succeeded(`${fullName(visit.user)} is booked with Dr ${visit.doctor.name} ${visit.doctor.surname} on ${formatDateTime(visit.date_time)}.`);
+              action.succeeded(bookedMessage(visit));
               reload();
             }}
           />

@@ -6,10 +6,13 @@ import { RequireRole } from '../auth/guards';
 import { useSession } from '../auth/session';
 import { LoadFailureBoundary } from '../components/LoadFailure';
 import { Spinner } from '../components/Spinner';
-import { ROLE_LABELS, SECTIONS, sectionsFor, type SectionKey } from './sections';
+import { CHART_ROLES, ROLE_LABELS, SECTIONS, sectionsFor, type SectionKey } from './sections';
 import './Workspace.css';
 
 const PAGES: Record<SectionKey, ComponentType> = {
+  today: lazy(() => import('./TodaySection')),
+  calendar: lazy(() => import('./CalendarSection')),
+  hours: lazy(() => import('./HoursSection')),
   users: lazy(() => import('./UsersSection')),
   staff: lazy(() => import('./StaffSection')),
   patients: lazy(() => import('./PatientsSection')),
@@ -21,6 +24,8 @@ const PAGES: Record<SectionKey, ComponentType> = {
   'login-history': lazy(() => import('./LoginHistorySection')),
   profile: lazy(() => import('./ProfileSection')),
 };
+
+const PatientChart = lazy(() => import('./PatientChart'));
 
 export default function Workspace() {
   const { me } = useSession();
@@ -49,6 +54,14 @@ export default function Workspace() {
           <Suspense fallback={<Spinner />}>
             <Routes>
               <Route index element={<Navigate to={mine[0].key} replace />} />
+              <Route
+                path="patients/:patientId"
+                element={
+                  <RequireRole roles={CHART_ROLES}>
+                    <PatientChart />
+                  </RequireRole>
+                }
+              />
               {SECTIONS.map((section) => {
                 const Page = PAGES[section.key];
                 return (

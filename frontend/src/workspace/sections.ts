@@ -13,6 +13,9 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 export type SectionKey =
+  | 'today'
+  | 'calendar'
+  | 'hours'
   | 'users'
   | 'staff'
   | 'patients'
@@ -35,8 +38,12 @@ const STAFF: Role[] = ['superuser', 'admin'];
 const ALL: Role[] = ['superuser', 'admin', 'doctor', 'operator', 'pharmacist', 'patient'];
 const own = (mine: string, theirs: string) => (role: Role) => (role === 'patient' ? mine : theirs);
 
+// The first section a role has is where its workspace opens: a doctor's day, an operator's
+// calendar, staff's users.
 export const SECTIONS: SectionInfo[] = [
+  { key: 'today', roles: ['doctor'], label: () => 'Today' },
   { key: 'users', roles: STAFF, label: () => 'Users' },
+  { key: 'calendar', roles: [...STAFF, 'doctor', 'operator'], label: () => 'Calendar' },
   { key: 'staff', roles: [...STAFF, 'operator'], label: () => 'Staff' },
   { key: 'patients', roles: [...STAFF, 'doctor', 'operator', 'pharmacist'], label: () => 'Patients' },
   { key: 'visits', roles: [...STAFF, 'doctor', 'operator', 'patient'], label: own('My visits', 'Doctor visits') },
@@ -48,9 +55,13 @@ export const SECTIONS: SectionInfo[] = [
   { key: 'diagnostics', roles: ALL, label: own('Book an examination', 'Diagnostics') },
   { key: 'journal', roles: [...STAFF, 'doctor', 'operator', 'patient'], label: own('My journal', 'Journals') },
   { key: 'prescriptions', roles: ALL, label: own('My prescriptions', 'Prescriptions') },
+  { key: 'hours', roles: [...STAFF, 'doctor', 'operator'], label: () => 'Working hours' },
   { key: 'login-history', roles: STAFF, label: () => 'Login history' },
   { key: 'profile', roles: ALL, label: () => 'My profile' },
 ];
+
+/** Who may open a patient's chart: whoever may read every patient. */
+export const CHART_ROLES: Role[] = [...STAFF, 'doctor', 'operator', 'pharmacist'];
 
 export function sectionsFor(role: Role): SectionInfo[] {
   return SECTIONS.filter((section) => section.roles.includes(role));
