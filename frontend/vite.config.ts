@@ -21,5 +21,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // A form test types a whole journal entry; on a loaded two-core CI machine that can take
+    // longer than the 5 s default without anything being wrong.
+    testTimeout: 15_000,
   },
 });
