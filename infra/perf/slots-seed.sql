@@ -4,6 +4,7 @@
 -- Expects @monday (the first clinic Monday to book, a DATE) and a migrated, empty database with a
 -- superuser.
 SET @now = NOW(6);
+SET SESSION max_recursive_iterations = 1000000;
 
 CREATE TEMPORARY TABLE seq (n INT UNSIGNED PRIMARY KEY);
 INSERT INTO seq (n)
