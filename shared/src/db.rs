@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
-use sqlx::{MySql, MySqlPool};
+use sqlx::{MySql, MySqlPool, QueryBuilder};
 
 use crate::config::Config;
 
@@ -47,4 +47,15 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 /// A foreign key refused the change (deleting something still referred to).
 pub fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
     error.as_database_error().is_some_and(|e| e.is_foreign_key_violation())
+}
+
+/// `(?, ?, ...)`, each id bound: the list of an `IN`. Callers skip the statement for no ids,
+/// since `IN ()` is not SQL.
+pub fn push_id_list(query: &mut QueryBuilder<MySql>, ids: impl IntoIterator<Item = u64>) {
+    query.push("(");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    query.push(")");
 }

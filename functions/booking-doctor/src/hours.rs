@@ -17,6 +17,7 @@ use chrono_tz::Tz;
 use qhealth::AppState;
 use qhealth::access::Action;
 use qhealth::auth::Caller;
+use qhealth::db::push_id_list;
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::{JsonBody, PathId};
 use qhealth::openapi::{Conflict, Forbidden};
@@ -433,13 +434,10 @@ pub async fn weekly_hours(
         return Ok(by_doctor);
     }
     let mut query = QueryBuilder::<MySql>::new(
-        "SELECT doctor_id, weekday, starts, ends FROM doctor_hours WHERE doctor_id IN (",
+        "SELECT doctor_id, weekday, starts, ends FROM doctor_hours WHERE doctor_id IN ",
     );
-    let mut ids = query.separated(", ");
-    for id in doctors {
-        ids.push_bind(id);
-    }
-    query.push(") ORDER BY doctor_id, weekday, starts");
+    push_id_list(&mut query, doctors.iter().copied());
+    query.push(" ORDER BY doctor_id, weekday, starts");
     let rows: Vec<(u64, u8, NaiveTime, NaiveTime)> = query.build_query_as().fetch_all(conn).await?;
     for (doctor_id, weekday, from, to) in rows {
         by_doctor.entry(doctor_id).or_default().push(WeeklyHours { weekday, from, to });
@@ -459,13 +457,10 @@ pub async fn dated_exceptions(
         return Ok(by_doctor);
     }
     let mut query = QueryBuilder::<MySql>::new(
-        "SELECT doctor_id, day, kind, starts, ends FROM doctor_hour_exceptions WHERE doctor_id IN (",
+        "SELECT doctor_id, day, kind, starts, ends FROM doctor_hour_exceptions WHERE doctor_id IN ",
     );
-    let mut ids = query.separated(", ");
-    for id in doctors {
-        ids.push_bind(id);
-    }
-    query.push(") AND day BETWEEN ").push_bind(from).push(" AND ").push_bind(to);
+    push_id_list(&mut query, doctors.iter().copied());
+    query.push(" AND day BETWEEN ").push_bind(from).push(" AND ").push_bind(to);
     type Row = (u64, NaiveDate, String, Option<NaiveTime>, Option<NaiveTime>);
     let rows: Vec<Row> = query.build_query_as().fetch_all(conn).await?;
     for (doctor_id, date, kind, starts, ends) in rows {

@@ -13,6 +13,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
 use qhealth::auth::Caller;
+use qhealth::db::push_id_list;
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
 use qhealth::http::QueryParams;
 use qhealth::openapi::Forbidden;
@@ -164,34 +165,32 @@ struct SlotQuery {
 impl SlotQuery {
     fn read(query: &QueryParams) -> ApiResult<Self> {
         let mut errors = FieldErrors::new();
-        let doctor_id = query.get("doctor_id").map(|raw| {
-            raw.parse::<u64>()
-                .ok()
-                .filter(|id| *id > 0)
-                .ok_or_else(|| errors.add("doctor_id", "Enter an id: a whole number from 1."))
-        });
+        let doctor_given = query.get("doctor_id").is_some();
+        let doctor_id = filters::id(query, "doctor_id", &mut errors);
         let specialty = filters::text(query, "specialty");
-        let who = match (doctor_id, specialty) {
-            (Some(Ok(id)), None) => Some(Who::Doctor(id)),
-            (None, Some(specialty)) => Some(Who::Specialty(specialty)),
-            (Some(_), Some(_)) => {
+        let who = match (doctor_given, doctor_id, specialty) {
+            (true, _, Some(_)) => {
                 errors.add("specialty", "Give doctor_id or specialty, not both.");
                 None
             }
-            (None, None) => {
+            (false, _, None) => {
                 errors.add("doctor_id", "Give doctor_id or specialty.");
                 None
             }
-            (Some(Err(())), None) => None,
+            (false, _, Some(specialty)) => Some(Who::Specialty(specialty)),
+            // A malformed doctor_id is already named.
+            (true, id, None) => id.map(Who::Doctor),
         };
-        let from = required_date(query, "date_from", &mut errors);
-        let to = required_date(query, "date_to", &mut errors);
-        if let (Some(from), Some(to)) = (from, to) {
-            if to < from {
-                errors.add("date_to", "End on or after date_from.");
-            } else if (to - from).num_days() >= i64::try_from(MAX_DAYS).unwrap_or(31) {
-                errors.add("date_to", format!("Ask for at most {MAX_DAYS} days at a time."));
+        let (from, to) = filters::date_range(query, &mut errors);
+        for (name, date) in [("date_from", from), ("date_to", to)] {
+            if date.is_none() && query.get(name).is_none() {
+                errors.add(name, "This parameter is required.");
             }
+        }
+        if let (Some(from), Some(to)) = (from, to)
+            && (to - from).num_days() >= i64::try_from(MAX_DAYS).unwrap_or(31)
+        {
+            errors.add("date_to", format!("Ask for at most {MAX_DAYS} days at a time."));
         }
         let duration_minutes = query.get("duration_minutes").and_then(|raw| {
             raw.parse::<u16>()
@@ -209,14 +208,6 @@ impl SlotQuery {
             _ => Err(ApiError::BadRequest("Invalid request format.")),
         }
     }
-}
-
-fn required_date(query: &QueryParams, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
-    if query.get(name).is_none() {
-        errors.add(name, "This parameter is required.");
-        return None;
-    }
-    filters::date(query, name, errors)
 }
 
 /// A doctor asked about, as the answer and the bookability check need them.
@@ -288,13 +279,10 @@ async fn booked_visits(
     let earliest = range.start - Duration::minutes(i64::from(MAX_VISIT_MINUTES));
     let mut query = QueryBuilder::<MySql>::new(
         "SELECT doctor_id, date_time, duration_minutes FROM doctor_visits \
-         FORCE INDEX (doctor_visits_doctor_slot) WHERE doctor_id IN (",
+         FORCE INDEX (doctor_visits_doctor_slot) WHERE doctor_id IN ",
     );
-    let mut ids = query.separated(", ");
-    for id in doctors {
-        ids.push_bind(id);
-    }
-    query.push(") AND date_time >= ").push_bind(earliest.naive_utc());
+    push_id_list(&mut query, doctors.iter().copied());
+    query.push(" AND date_time >= ").push_bind(earliest.naive_utc());
     query.push(" AND date_time < ").push_bind(range.end.naive_utc());
     query.push(" AND booked_slot = 1 ORDER BY doctor_id, date_time");
     let rows: Vec<(u64, DateTime<Utc>, u16)> = query.build_query_as().fetch_all(conn).await?;

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use qhealth::AppState;
+use qhealth::db::push_id_list;
 use qhealth::mail::{self, Attachment, Attempt, CLAIM, Email};
 use serde::Serialize;
 use sqlx::{Acquire, MySql, QueryBuilder};
@@ -154,7 +155,7 @@ async fn claim(
         let mut update = QueryBuilder::<MySql>::new("UPDATE email_outbox SET claimed_until = ");
         update.push_bind(claimed_until).push(", updated_at = ").push_bind(now);
         update.push(" WHERE id IN ");
-        push_ids(&mut update, due.iter().map(|row| row.id));
+        push_id_list(&mut update, due.iter().map(|row| row.id));
         update.build().execute(&mut *tx).await?;
     }
     tx.commit().await?;
@@ -172,18 +173,9 @@ async fn release(
         QueryBuilder::<MySql>::new("UPDATE email_outbox SET claimed_until = NULL, updated_at = ");
     update.push_bind(state.now()).push(" WHERE claimed_until = ").push_bind(claimed_until);
     update.push(" AND sent_at IS NULL AND id IN ");
-    push_ids(&mut update, ids.iter().copied());
+    push_id_list(&mut update, ids.iter().copied());
     update.build().execute(&state.db).await?;
     Ok(())
-}
-
-fn push_ids(query: &mut QueryBuilder<MySql>, ids: impl Iterator<Item = u64>) {
-    query.push("(");
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(id);
-    }
-    query.push(")");
 }
 
 fn chrono_duration(duration: Duration) -> chrono::Duration {

@@ -303,12 +303,8 @@ pub async fn find_many(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut query = QueryBuilder::new(concat!(user_select!(), " WHERE u.id IN ("));
-    let mut separated = query.separated(", ");
-    for id in ids {
-        separated.push_bind(*id);
-    }
-    query.push(")");
+    let mut query = QueryBuilder::new(concat!(user_select!(), " WHERE u.id IN "));
+    crate::db::push_id_list(&mut query, ids.iter().copied());
     let rows: Vec<UserRow> = query.build_query_as().fetch_all(executor).await?;
     Ok(rows.into_iter().map(|row| (row.id, row)).collect())
 }
