@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 
 use crate::harness::{
-    PASSWORD, Person, Session, TestApp, bump_users, count, ids, insert_person, send, start_of_test,
+    PASSWORD, Person, Session, TestApp, count, ids, insert_doctor, insert_person, send,
+    start_of_test,
 };
 
 /// Tuesday 1 December 2026, 09:00 in Stockholm: five days after the tests start.
@@ -57,18 +58,7 @@ async fn doctor_on_file(
     surname: &str,
     specialty: &str,
 ) -> u64 {
-    let id = insert_person(&app.db, person(email, name, surname)).await;
-    sqlx::query(
-        "INSERT INTO roles (user_id, role, specialty, created_at, updated_at) \
-         VALUES (?, 'doctor', ?, NOW(6), NOW(6))",
-    )
-    .bind(id)
-    .bind(specialty)
-    .execute(&app.db)
-    .await
-    .unwrap();
-    bump_users(&app.db).await;
-    id
+    insert_doctor(&app.db, person(email, name, surname), specialty).await
 }
 
 async fn book(

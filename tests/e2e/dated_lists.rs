@@ -6,7 +6,7 @@ use qhealth::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::harness::{Person, Session, TestApp, bump_users, ids, insert_person, send};
+use crate::harness::{Person, Session, TestApp, ids, insert_doctor, insert_person, send};
 
 fn person<'a>(email: &'a str, name: &'a str, surname: &'a str) -> Person<'a> {
     Person {
@@ -22,18 +22,7 @@ fn person<'a>(email: &'a str, name: &'a str, surname: &'a str) -> Person<'a> {
 
 /// A doctor on file with `specialty`, active and available for booking.
 async fn doctor_on_file(app: &TestApp, email: &str, name: &str, specialty: &str) -> u64 {
-    let id = insert_person(&app.db, person(email, name, "Berg")).await;
-    sqlx::query(
-        "INSERT INTO roles (user_id, role, specialty, created_at, updated_at) \
-         VALUES (?, 'doctor', ?, NOW(6), NOW(6))",
-    )
-    .bind(id)
-    .bind(specialty)
-    .execute(&app.db)
-    .await
-    .unwrap();
-    bump_users(&app.db).await;
-    id
+    insert_doctor(&app.db, person(email, name, "Berg"), specialty).await
 }
 
 async fn post(app: &TestApp, by: &Session, path: &str, body: Value) -> Value {

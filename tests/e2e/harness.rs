@@ -333,6 +333,22 @@ pub async fn insert_person(db: &MySqlPool, person: Person<'_>) -> u64 {
     id
 }
 
+/// A doctor on file with `specialty`, active and available for booking (not signed in).
+pub async fn insert_doctor(db: &MySqlPool, person: Person<'_>, specialty: &str) -> u64 {
+    let id = insert_person(db, person).await;
+    sqlx::query(
+        "INSERT INTO roles (user_id, role, specialty, created_at, updated_at) \
+         VALUES (?, 'doctor', ?, NOW(6), NOW(6))",
+    )
+    .bind(id)
+    .bind(specialty)
+    .execute(db)
+    .await
+    .unwrap();
+    bump_users(db).await;
+    id
+}
+
 /// The ids of a page's objects, in order.
 pub fn ids(page: &Value) -> Vec<u64> {
     page["data"].as_array().unwrap().iter().map(|item| item["id"].as_u64().unwrap()).collect()

@@ -6,7 +6,7 @@ use qhealth::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::harness::{Person, Session, TestApp, bump_users, count, insert_person, send};
+use crate::harness::{Person, Session, TestApp, count, insert_doctor, insert_person, send};
 
 const DOCTOR_BUSY: &str =
     "This doctor already has a visit booked at this time. Choose another time.";
@@ -36,18 +36,7 @@ async fn patient_on_file(app: &TestApp, email: &str) -> u64 {
 }
 
 async fn doctor_on_file(app: &TestApp, email: &str, specialty: &str) -> u64 {
-    let id = insert_person(&app.db, person(email)).await;
-    sqlx::query(
-        "INSERT INTO roles (user_id, role, specialty, created_at, updated_at) \
-         VALUES (?, 'doctor', ?, NOW(6), NOW(6))",
-    )
-    .bind(id)
-    .bind(specialty)
-    .execute(&app.db)
-    .await
-    .unwrap();
-    bump_users(&app.db).await;
-    id
+    insert_doctor(&app.db, person(email), specialty).await
 }
 
 async fn book(app: &TestApp, by: &Session, body: Value) -> (StatusCode, Value) {
