@@ -9,7 +9,8 @@
 #      too deep for the compiler's recursion limit)
 #   5. every Lambda function as AWS runs it: release, arm64, one zip each, each within 5 MB
 #      (infra/lambda-build.sh; cargo-lambda and the aarch64 target are installed if missing)
-#   6. cargo test, against mysql://root@127.0.0.1:3306/qhealth_test
+#   6. cargo test, against mysql://root@127.0.0.1:3306/qhealth_test (poppler-utils installed for
+#      the PDF tests' text extraction)
 #   7. the committed .sqlx/ offline data matches the queries
 #   8. the committed API documentation (docs/openapi.json, the Postman collection) matches the
 #      code (infra/docs.sh --check)
@@ -31,7 +32,10 @@ TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/qhealth_test
 
 # #[sqlx::test] creates a database per test, but connects through DATABASE_URL first, so that
 # database must exist: the gateway's `migrate` creates and migrates it.
+# The PDF tests read the documents back with poppler's pdftotext, the text extraction of Debian's
+# own PDF tools.
 cargo_test() {
+  command -v pdftotext >/dev/null || apt_install poppler-utils
   DATABASE_URL=$TEST_DATABASE_URL "$QHEALTH_LOCAL" migrate
   DATABASE_URL=$TEST_DATABASE_URL cargo test --workspace
 }

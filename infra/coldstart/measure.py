@@ -52,6 +52,8 @@ FIRST_EVENT = {
     "booking-doctor": "booking-doctor/list.json",
     "patient-card": "patient-card/list.json",
     "patient-recipe": "patient-recipe/list.json",
+    "sick-leave": "sick-leave/list.json",
+    "audit": "audit/list.json",
     "security": "security/list.json",
     "ws": "ws/message-subscribe.json",
     "scheduler": "scheduler/outbox.json",

@@ -1,7 +1,8 @@
 -- A clinic a few years old, for infra/perf/scale.sh: @patients patients, 300 staff members
 -- (100 doctors, 100 operators, 100 pharmacists), 30 modalities, @bookings diagnostic bookings,
 -- @visits doctor visits, @journals journal entries, @prescriptions prescriptions and @logins
--- login attempts. The caller sets the six sizes; the superuser root@perf.test exists already
+-- login attempts (the records' certificates and audit trail: records-seed.sql, run after this
+-- file). The caller sets the six sizes; the superuser root@perf.test exists already
 -- and every account shares its password. Names are Swedish and varied (40 first names, 600
 -- compound surnames and the ten commonest -son names; a few unique ones such as Zetterström),
 -- so that a name filter matches what it would in a real clinic. Seeded users have ids

@@ -11,7 +11,8 @@
 # default qhealth_scale_<patients>), REUSE=1 (measure the database seeded last time again),
 # PROFILE (the cargo profile the gateway is built with, default perf).
 #
-# Seeds qhealth_scale_<patients> with infra/perf/scale-seed.sql (SQL, no row-by-row inserts),
+# Seeds qhealth_scale_<patients> with infra/perf/scale-seed.sql and records-seed.sql (SQL, no
+# row-by-row inserts),
 # ANALYZEs it, starts the release (perf profile) gateway with the SES emulator, and runs
 # infra/perf/scale.py: p50/p95 of each list one request at a time, some at 16 connections
 # (wrk), and the EXPLAIN of each page statement. The tables go to target/perf/scale-<patients>.md.
@@ -58,12 +59,13 @@ else
   "${mysql[@]}" "$DB" -e "SET @patients = $PATIENTS, @bookings = $PATIENTS,
     @visits = $((PATIENTS * 10)), @journals = $((PATIENTS * 10)),
     @prescriptions = $((PATIENTS * 5)), @logins = $((PATIENTS * 10));
-    SOURCE infra/perf/scale-seed.sql;"
+    SOURCE infra/perf/scale-seed.sql; SOURCE infra/perf/records-seed.sql;"
   say "seeded in $((SECONDS - started)) s"
 fi
 "${mysql[@]}" "$DB" -e "ANALYZE TABLE users, profiles, roles, doctor_visits, patient_cards,
   patient_recipes, diagnostic_bookings, diagnostics, login_attempts, list_blocks,
-  list_key_counts, list_title_counts, profile_suffixes" >/dev/null
+  list_key_counts, list_title_counts, profile_suffixes, sick_leaves, audit_events,
+  audit_event_patients" >/dev/null
 "${mysql[@]}" -N "$DB" -e "SELECT CONCAT(table_name, ': ', table_rows, ' rows (estimate)')
   FROM information_schema.tables WHERE table_schema = DATABASE()
   AND table_name IN ('users', 'doctor_visits', 'patient_cards', 'patient_recipes',

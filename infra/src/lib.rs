@@ -54,7 +54,9 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(qhealth_booking_doctor::router())
         .merge(qhealth_patient_card::router())
         .merge(qhealth_patient_recipe::router())
+        .merge(qhealth_sick_leave::router())
         .merge(qhealth_security::router())
+        .merge(qhealth_audit::router())
 }
 
 /// The OpenAPI document of [`api_routes`], as `docs/openapi.json` holds it (pretty-printed,

@@ -114,6 +114,11 @@ pub enum Action {
     DeletePrescription,
     ListLoginHistory,
     DeleteLoginHistory,
+    ListSickLeaves,
+    ReadSickLeave,
+    IssueSickLeave,
+    ListAuditEvents,
+    ExportPatientData,
 }
 
 use Reach::{All, None as No, Own};
@@ -165,6 +170,12 @@ const TABLE: &[(Action, [Reach; 6])] = &[
     (Action::DeletePrescription,        [All, All, No,  No,  No,  No ]),
     (Action::ListLoginHistory,          [All, All, No,  No,  No,  No ]),
     (Action::DeleteLoginHistory,        [All, All, No,  No,  No,  No ]),
+    (Action::ListSickLeaves,            [All, All, All, All, No,  Own]),
+    (Action::ReadSickLeave,             [All, All, All, All, No,  Own]),
+    // Signed by the doctor who issues it: a certificate is a doctor's statement.
+    (Action::IssueSickLeave,            [No,  No,  All, No,  No,  No ]),
+    (Action::ListAuditEvents,           [All, All, No,  No,  No,  Own]),
+    (Action::ExportPatientData,         [All, All, No,  No,  No,  Own]),
 ];
 
 impl Action {
@@ -299,6 +310,8 @@ mod tests {
         (ListPrescriptions, "AAAAAO"), (ReadPrescription, "AAAAAO"), (WritePrescription, "AA--A-"),
         (DeletePrescription, "AA----"),
         (ListLoginHistory, "AA----"), (DeleteLoginHistory, "AA----"),
+        (ListSickLeaves, "AAAA-O"), (ReadSickLeave, "AAAA-O"), (IssueSickLeave, "--A---"),
+        (ListAuditEvents, "AA---O"), (ExportPatientData, "AA---O"),
     ];
 
     #[test]

@@ -34,6 +34,9 @@ pub struct Config {
     pub ws_endpoint: Option<String>,
     /// The scheduler's outbox pass (see [`OutboxSettings`]).
     pub outbox: OutboxSettings,
+    /// The letterhead of printed records: `CLINIC_NAME`, `CLINIC_ADDRESS`.
+    pub clinic_name: String,
+    pub clinic_address: String,
 }
 
 /// How the scheduler's outbox pass sends what is waiting.
@@ -173,6 +176,9 @@ impl Config {
             mail_retry_base: Duration::from_secs(mail_retry_base_secs),
             outbox: OutboxSettings::from_lookup(&lookup)?,
             ws_endpoint: lookup("WS_ENDPOINT").map(|url| url.trim_end_matches('/').to_owned()),
+            clinic_name: lookup("CLINIC_NAME").unwrap_or_else(|| "QHealth Medical Centre".into()),
+            clinic_address: lookup("CLINIC_ADDRESS")
+                .unwrap_or_else(|| "Storgatan 12, 211 42 Malmö, Sweden".into()),
         })
     }
 }

@@ -320,7 +320,15 @@ const TAGS: &[(&str, &str)] = &[
     ),
     ("patient_card", "Patient journals: entries are never edited; a correction is a new entry."),
     ("patient_recipe", "Prescriptions."),
+    (
+        "sick_leave",
+        "Sick-leave certificates: issued by doctors, never edited; a correction is a new one.",
+    ),
     ("security", "The login history, for staff."),
+    (
+        "audit",
+        "Who read or changed which patient's record (append-only), and a patient's data export.",
+    ),
     ("health", "Whether the service can reach its database."),
 ];
 

@@ -11,6 +11,7 @@ use sqlx::mysql::MySqlRow;
 use sqlx::{FromRow, MySql, MySqlConnection, Transaction};
 
 use crate::access::Action;
+use crate::audit::{AuditAction, AuditRecord, Event, Reader};
 use crate::auth::{Caller, CallerDb};
 use crate::db::is_foreign_key_violation;
 use crate::error::{ApiError, ApiResult, FieldErrors};
@@ -51,8 +52,10 @@ pub struct RecordTable {
     pub stream: Stream,
     /// The permission that decides whose records a list shows.
     pub list: Action,
-    /// The permission to delete one.
-    pub delete: Action,
+    /// The permission to read one, or its PDF.
+    pub read: Action,
+    /// What the audit trail calls it.
+    pub audit: AuditRecord,
     /// The text filter on the record's title, named as its column (`diagnosis`, `recipe`).
     pub title: &'static str,
     /// The table as lists read it (`patient_cards r`).
@@ -67,6 +70,14 @@ pub struct RecordTable {
     /// `<the row's columns>, <collection_version!>` (nothing is joined: the patients are read
     /// apart, all of a page's in one statement).
     pub page: PageSql,
+    /// How one is deleted; `None` for records the clinic never deletes (certificates).
+    pub deletion: Option<Deletion>,
+}
+
+/// Deleting one record of a kind.
+pub struct Deletion {
+    /// The permission to delete one.
+    pub action: Action,
     /// `SELECT <the row's columns> FROM <table> WHERE id = ? FOR UPDATE`: one record, locked.
     pub lock: &'static str,
     /// `DELETE FROM <table> WHERE id = ?`.
@@ -77,10 +88,12 @@ impl RecordTable {
     /// One page of the records `caller` may see, filtered and ordered as `query` asks, with
     /// their patients embedded: the page's ids and rows, then its patients (and the counts only
     /// when the collection changed; see [`crate::lists`]).
+    /// The page is recorded in the audit trail as read by `reader`, with its patients.
     pub async fn page<R: PatientRecord>(
         &self,
         state: &AppState,
         CallerDb { caller, mut db }: CallerDb,
+        reader: &Reader,
         query: &QueryParams,
     ) -> ApiResult<Page<R::View>> {
         let patient = caller.list_scope(self.list)?;
@@ -91,6 +104,7 @@ impl RecordTable {
         let (rows, total): (Vec<R>, u64) =
             filter.list_query(self).read(&mut db, &state.counts, request, &self.page).await?;
         let ids: Vec<u64> = rows.iter().map(PatientRecord::patient_id).collect();
+        reader.record(&mut *db, Event::list(self.audit, &ids)).await?;
         let patients = patient_views(&mut db, state, &caller, &ids).await?;
         let data = rows
             .into_iter()
@@ -102,26 +116,48 @@ impl RecordTable {
         Ok(Page::new(request, total, data))
     }
 
+    /// The patient of record `id` (theirs: `patient_id`), when `caller` may read it: 404 for
+    /// another patient's record, 403 for a role that reads none. The read (`action`: the
+    /// object or its PDF) is recorded in the audit trail.
+    pub async fn reading(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        reader: &Reader,
+        action: AuditAction,
+        id: u64,
+        patient_id: u64,
+    ) -> ApiResult<UserRow> {
+        caller.authorize(self.read, Some(patient_id))?;
+        let patient = users::find(&state.db, patient_id).await?.ok_or(ApiError::NotFound)?;
+        reader.record(&state.db, Event::one(action, self.audit, id, patient_id)).await?;
+        Ok(patient)
+    }
+
     /// Deletes record `id` if `caller` may: 403 for a role that deletes no records, whatever
     /// the id; otherwise 404 for an unknown id. The row is locked from the check to the delete.
     pub async fn delete<R: PatientRecord>(
         &self,
         state: &AppState,
         caller: &Caller,
+        reader: &Reader,
         id: u64,
     ) -> ApiResult<()> {
-        caller.authorize_any(self.delete)?;
+        let deletion = self.deletion.as_ref().ok_or(ApiError::Forbidden)?;
+        caller.authorize_any(deletion.action)?;
         let mut tx = state.db.begin().await?;
-        let record: R = sqlx::query_as(self.lock)
+        let record: R = sqlx::query_as(deletion.lock)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(ApiError::NotFound)?;
         let patient_id = record.patient_id();
-        caller.authorize(self.delete, Some(patient_id))?;
+        caller.authorize(deletion.action, Some(patient_id))?;
         // The record's patient as they were, for the subscribers told of its deletion.
         let patient = users::find(&mut *tx, patient_id).await?;
-        sqlx::query(self.remove).bind(id).execute(&mut *tx).await?;
+        sqlx::query(deletion.remove).bind(id).execute(&mut *tx).await?;
+        let event = Event::one(AuditAction::Delete, self.audit, id, patient_id);
+        reader.record(&mut *tx, event).await?;
         bump_version(&mut tx, self.collection).await?;
         tx.commit().await?;
         tracing::info!(
@@ -166,9 +202,8 @@ async fn patient_views(
 }
 
 /// The patient of one record, as `caller` may see them.
-pub async fn patient_view(state: &AppState, caller: &Caller, id: u64) -> ApiResult<User> {
-    let row = users::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    Ok(row.view(Viewer::from(caller), state.today()))
+pub fn patient_view(state: &AppState, caller: &Caller, patient: UserRow) -> User {
+    patient.view(Viewer::from(caller), state.today())
 }
 
 /// A record just inserted, in the transaction that inserted it.
@@ -182,12 +217,20 @@ pub struct NewRecord<'t, R> {
 }
 
 impl<R: PatientRecord> NewRecord<'_, R> {
-    /// Ends the transaction: the collection's totals move, the patient is told by an e-mail
-    /// that leaves once the record is committed, and the live subscribers hear of it. Answers
-    /// the record as `caller` sees it.
-    pub async fn commit(self, state: &AppState, caller: &Caller, id: u64) -> ApiResult<R::View> {
+    /// Ends the transaction: the record's creation is in the audit trail, the collection's
+    /// totals move, the patient is told by an e-mail that leaves once the record is committed,
+    /// and the live subscribers hear of it. Answers the record as `caller` sees it.
+    pub async fn commit(
+        self,
+        state: &AppState,
+        caller: &Caller,
+        reader: &Reader,
+        id: u64,
+    ) -> ApiResult<R::View> {
         let Self { mut tx, table, record, patient, notice } = self;
         let collection = table.collection;
+        let event = Event::one(AuditAction::Create, table.audit, id, patient.id);
+        reader.record(&mut *tx, event).await?;
         bump_version(&mut tx, collection).await?;
         let queued =
             mail::queue(&mut tx, state, &patient.email, notice(patient.name.clone())).await?;
@@ -337,15 +380,15 @@ mod tests {
             collection: "patient_card",
             stream: Stream::PatientCard,
             list: Action::ListJournalEntries,
-            delete: Action::DeleteJournalEntry,
+            read: Action::ReadJournalEntry,
+            audit: AuditRecord::JournalEntry,
             title: "diagnosis",
             table: &CARDS,
             patient: &PATIENT,
             patients_with_title: &PATIENT,
             title_key: &TITLE,
             page: PageSql { columns: "", joins: "" },
-            lock: "",
-            remove: "",
+            deletion: None,
         }
     }
 

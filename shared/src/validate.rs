@@ -440,6 +440,18 @@ pub mod rules {
         }
     }
 
+    /// Free text that may be empty (notes), at most `max` characters, kept exactly as written.
+    pub fn text_or_empty_up_to(max: usize) -> impl Fn(&Value) -> RuleResult<String> {
+        move |value| {
+            let raw = text(value)?;
+            if raw.chars().count() > max {
+                Err(format!("Use at most {max} characters.").into())
+            } else {
+                Ok(raw.to_owned())
+            }
+        }
+    }
+
     /// A name the clinic gives something (a modality, a specialty): like [`text_up_to`], but
     /// stored without the spaces around it, so that " MRI " and "MRI" are one name.
     pub fn trimmed_text_up_to(max: usize) -> impl Fn(&Value) -> RuleResult<String> {

@@ -17,6 +17,7 @@ mod diagnostics;
 mod lambda;
 mod permissions;
 mod realtime;
+mod record_duties;
 mod records;
 mod reminders;
 mod roles;

@@ -32,6 +32,8 @@ fn router_of(function: &str) -> Option<Router<AppState>> {
         "booking-doctor" => qhealth_booking_doctor::router().into(),
         "patient-card" => qhealth_patient_card::router().into(),
         "patient-recipe" => qhealth_patient_recipe::router().into(),
+        "sick-leave" => qhealth_sick_leave::router().into(),
+        "audit" => qhealth_audit::router().into(),
         "security" => qhealth_security::router().into(),
         "docs" => qhealth_docs::router(qhealth_docs::COMMITTED_DOCUMENT),
         _ => return None,
@@ -69,7 +71,7 @@ async fn every_http_sample_event_gets_its_answer_from_its_own_function(db: MySql
     let root = app.superuser().await;
     let events = http_events();
     let functions: std::collections::BTreeSet<_> = events.iter().map(|(f, _)| f.as_str()).collect();
-    assert_eq!(functions.len(), 10, "a sample event for every HTTP function: {functions:?}");
+    assert_eq!(functions.len(), 12, "a sample event for every HTTP function: {functions:?}");
 
     for (function, event) in &events {
         let path = events_dir().join(function).join(event);

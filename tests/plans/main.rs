@@ -1,11 +1,12 @@
 //! The guard against lists whose cost grows with the table, which a fast machine cannot fool:
 //! it counts rows, not milliseconds.
 //!
-//! On a clinic of some thousands of rows (`infra/perf/scale-seed.sql`: 5,000 patients, 30,000
-//! visits and journal entries, ...), every list the API document names is asked for, as the
-//! superuser and as a patient, unfiltered and with each of its filters (each value of an enum,
-//! every order), and at its first, middle and last page, and with its filters two at a time
-//! (each with every order), and a few requests of more ([`EXTRA_QUERIES`]).
+//! On a clinic of some thousands of rows (`infra/perf/scale-seed.sql` and `records-seed.sql`:
+//! 5,000 patients, 30,000 visits, journal entries and audit events, ...), every list the API
+//! document names is asked for, as the superuser and as a patient, unfiltered and with each of
+//! its filters (each value of an enum, every order), and at its first, middle and last page,
+//! and with its filters two at a time (each with every order), and a few requests of more
+//! ([`EXTRA_QUERIES`]).
 //! Every statement the gateway ran for it is taken from MariaDB's general log (values and all)
 //! and run again under `ANALYZE FORMAT=JSON`, which tells how many rows each step of the plan
 //! really read (`r_rows` × `r_loops`). A statement that reads more than [`ROW_BUDGET`] rows, or
@@ -63,8 +64,14 @@ const TEXT_SAMPLES: &[(&str, &str)] = &[
 
 /// The first doctor of the seed below (staff are users 1001 + patients onwards; every third is
 /// a doctor, from the first): a doctor's visits.
-const NUMBER_SAMPLES: &[(&str, &str)] =
-    &[("min_age", "30"), ("max_age", "40"), ("doctor_id", "6001")];
+const NUMBER_SAMPLES: &[(&str, &str)] = &[
+    ("min_age", "30"),
+    ("max_age", "40"),
+    ("doctor_id", "6001"),
+    // The audit trail's: the first patient's events, the first doctor's reads.
+    ("patient_id", "1001"),
+    ("actor_id", "6001"),
+];
 
 /// Dates inside the seeded data, per list (path, parameter, value): the visits run from 1 June
 /// to 8 July 2023, the diagnostic bookings from 8 January to 1 February 2024. A date
@@ -74,6 +81,9 @@ const DATE_SAMPLES: &[(&str, &str, &str)] = &[
     ("/booking_doctor", "date_to", "2023-06-26"),
     ("/booking_diagnostic", "date_from", "2024-01-15"),
     ("/booking_diagnostic", "date_to", "2024-01-21"),
+    // The audit events run for a minute each up to 26 November 2026.
+    ("/audit", "date_from", "2026-11-20"),
+    ("/audit", "date_to", "2026-11-22"),
 ];
 
 /// Requests of more than two parameters worth guarding on their own: a doctor's day, a week
@@ -200,11 +210,11 @@ fn budget_matches(query: &str, matched: &HashMap<String, u64>) -> u64 {
 
 /// The clinic the lists are read from (its accounts share the superuser's password).
 async fn seed(db: &MySqlPool) {
-    let seed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../infra/perf/scale-seed.sql"
-    ))
-    .unwrap();
+    let read = |file: &str| {
+        let path = format!("{}/../infra/perf/{file}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    };
+    let seed = read("scale-seed.sql") + &read("records-seed.sql");
     let sizes = "SET @now = '2026-11-26 11:00:00', @patients = 5000, @bookings = 5000, \
                  @visits = 30000, @journals = 30000, @prescriptions = 15000, @logins = 30000;";
     let mut conn = db.acquire().await.unwrap();
@@ -212,7 +222,7 @@ async fn seed(db: &MySqlPool) {
     sqlx::raw_sql(
         "ANALYZE TABLE users, profiles, roles, doctor_visits, patient_cards, patient_recipes, \
          diagnostic_bookings, diagnostics, login_attempts, list_blocks, list_key_counts, \
-         list_title_counts, profile_suffixes",
+         list_title_counts, profile_suffixes, sick_leaves, audit_events, audit_event_patients",
     )
     .execute(&mut *conn)
     .await

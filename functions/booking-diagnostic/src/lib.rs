@@ -31,11 +31,12 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use qhealth::AppState;
 use qhealth::access::Action;
+use qhealth::audit::{AuditAction, AuditRecord, Event, Reader};
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::clock::clinic_time_text;
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
-use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::http::{ClientIp, JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
 use qhealth::openapi::{AppointmentOrder, Conflict, Forbidden, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
@@ -340,6 +341,7 @@ async fn announce(
 async fn list(
     State(state): State<AppState>,
     CallerDb { caller, mut db }: CallerDb,
+    ip: ClientIp,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Booking>>> {
     let scope = caller.list_scope(Action::ListDiagnosticBookings)?;
@@ -348,6 +350,9 @@ async fn list(
     let filter = BookingFilter::from_query(&query, scope, state.config.clinic_tz, &mut errors);
     errors.into_result()?;
     let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
+    let patients: Vec<u64> = rows.iter().map(|row| row.user_id).collect();
+    let event = Event::list(AuditRecord::DiagnosticBooking, &patients);
+    Reader::new(&state, &caller, ip).record(&mut *db, event).await?;
     let data = embed_users(&mut *db, &state, &caller, rows).await?;
     Ok(Json(Page::new(request, total, data)))
 }
@@ -366,10 +371,14 @@ async fn list(
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<Json<Booking>> {
     caller.authorize_any(Action::ReadDiagnosticBooking)?;
-    Ok(Json(load(&state, &caller, id).await?))
+    let booking = load(&state, &caller, id).await?;
+    let event = Event::one(AuditAction::Read, AuditRecord::DiagnosticBooking, id, booking.user.id);
+    Reader::new(&state, &caller, ip).record(&state.db, event).await?;
+    Ok(Json(booking))
 }
 
 /// What a booking request asks for, once read and checked field by field.

@@ -10,6 +10,7 @@ mod filters;
 mod hours;
 mod schedule;
 mod slots;
+mod summary;
 mod visit;
 
 use axum::Json;
@@ -19,11 +20,12 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use qhealth::AppState;
 use qhealth::access::Action;
+use qhealth::audit::{AuditAction, AuditRecord, Event, Reader};
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::clock::clinic_time_text;
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
-use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::http::{ClientIp, JsonBody, PathId, QueryParams};
 use qhealth::mail::{self, Notification};
 use qhealth::openapi::{AppointmentOrder, Conflict, Forbidden, PageQuery};
 use qhealth::page::{Page, PageRequest, bump_version};
@@ -44,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_visits, book_visit))
         .routes(routes!(get_visit, delete_visit))
         .routes(routes!(cancel_visit))
+        .routes(routes!(summary::visit_pdf))
         .routes(routes!(slots::free_slots))
         .routes(routes!(hours::get_hours, hours::set_hours))
         .routes(routes!(hours::add_exception))
@@ -147,6 +150,7 @@ const ALREADY_BOOKED_WITH_DOCTOR: &str = "This patient already has a booked visi
 async fn list_visits(
     State(state): State<AppState>,
     CallerDb { caller, mut db }: CallerDb,
+    ip: ClientIp,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Visit>>> {
     let scope = caller.list_scope(Action::ListDoctorVisits)?;
@@ -155,6 +159,9 @@ async fn list_visits(
     let filter = VisitFilter::from_query(&query, scope, state.config.clinic_tz, &mut errors);
     errors.into_result()?;
     let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
+    let patients: Vec<u64> = rows.iter().map(VisitRow::patient_id).collect();
+    let event = Event::list(AuditRecord::DoctorVisit, &patients);
+    Reader::new(&state, &caller, ip).record(&mut *db, event).await?;
     let (viewer, today) = (Viewer::from(&caller), state.today());
     let data = rows.into_iter().map(|row| row.view(viewer, today)).collect();
     Ok(Json(Page::new(request, total, data)))
@@ -174,11 +181,14 @@ async fn list_visits(
 async fn get_visit(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<Json<Visit>> {
     caller.authorize_any(Action::ReadDoctorVisit)?;
     let row = visit::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     caller.authorize(Action::ReadDoctorVisit, Some(row.patient_id()))?;
+    let event = Event::one(AuditAction::Read, AuditRecord::DoctorVisit, id, row.patient_id());
+    Reader::new(&state, &caller, ip).record(&state.db, event).await?;
     Ok(Json(row.view(Viewer::from(&caller), state.today())))
 }
 

@@ -8,18 +8,21 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use qhealth::access::Action;
+use qhealth::audit::{AuditAction, AuditRecord, Reader};
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
-use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::http::{ClientIp, JsonBody, PathId, QueryParams};
 use qhealth::lists::{CountedList, KeyColumn, PageSql, Table};
 use qhealth::mail::Notification;
 use qhealth::openapi::{Forbidden, PageQuery};
 use qhealth::page::Page;
+use qhealth::printout::{PdfFile, Printout};
 use qhealth::realtime::Stream;
 use qhealth::records::{
-    self, NewRecord, PatientRecord, RecordListQuery, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
+    self, Deletion, NewRecord, PatientRecord, RecordListQuery, RecordTable, TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
 };
-use qhealth::users::{self, User};
+use qhealth::users::{self, User, UserRow};
 use qhealth::validate::{Input, rules};
 use qhealth::{AppState, collection_version};
 use serde::Serialize;
@@ -33,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_entries, add_entry))
         .routes(routes!(get_entry, delete_entry))
+        .routes(routes!(entry_pdf))
 }
 
 /// A journal entry as stored; `user_id` is the patient.
@@ -160,7 +164,8 @@ const TABLE: RecordTable = RecordTable {
     collection: COLLECTION,
     stream: Stream::PatientCard,
     list: Action::ListJournalEntries,
-    delete: Action::DeleteJournalEntry,
+    read: Action::ReadJournalEntry,
+    audit: AuditRecord::JournalEntry,
     title: "diagnosis",
     table: &PATIENT_CARDS,
     patient: &PATIENT,
@@ -174,14 +179,18 @@ const TABLE: RecordTable = RecordTable {
         ),
         joins: "",
     },
-    lock: "SELECT id, user_id, diagnosis, description, planning, created_at, updated_at FROM patient_cards WHERE id = ? FOR UPDATE",
-    remove: "DELETE FROM patient_cards WHERE id = ?",
+    deletion: Some(Deletion {
+        action: Action::DeleteJournalEntry,
+        lock: "SELECT id, user_id, diagnosis, description, planning, created_at, updated_at FROM patient_cards WHERE id = ? FOR UPDATE",
+        remove: "DELETE FROM patient_cards WHERE id = ?",
+    }),
 };
 
 /// Lists journal entries.
 ///
 /// A patient's list holds only their own entries; a pharmacist is refused (403). The embedded
-/// `user` is the patient, as the caller may see them.
+/// `user` is the patient, as the caller may see them. Recorded in the audit trail unless the
+/// patient reads their own.
 ///
 /// **Who:** staff, doctor, operator; a patient sees only their own entries.
 #[utoipa::path(get, path = "/patient_card", tag = "patient_card",
@@ -192,9 +201,11 @@ const TABLE: RecordTable = RecordTable {
 async fn list_entries(
     State(state): State<AppState>,
     signed_in: CallerDb,
+    ip: ClientIp,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Entry>>> {
-    Ok(Json(TABLE.page::<EntryRow>(&state, signed_in, &query).await?))
+    let reader = Reader::new(&state, &signed_in.caller, ip);
+    Ok(Json(TABLE.page::<EntryRow>(&state, signed_in, &reader, &query).await?))
 }
 
 async fn find_entry(
@@ -215,6 +226,7 @@ async fn find_entry(
 /// Reads one journal entry.
 ///
 /// A patient asking for another patient's entry gets 404; a pharmacist gets 403 for every id.
+/// Recorded in the audit trail unless the patient reads their own.
 ///
 /// **Who:** staff, doctor, operator; a patient only their own entries.
 #[utoipa::path(get, path = "/patient_card/{id}", tag = "patient_card",
@@ -227,13 +239,61 @@ async fn find_entry(
 async fn get_entry(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<Json<Entry>> {
+    let (entry, patient) = read_entry(&state, &caller, ip, AuditAction::Read, id).await?;
+    Ok(Json(entry.view(records::patient_view(&state, &caller, patient))))
+}
+
+/// Entry `id` and its patient, read by `caller` as `action` says (a pharmacist is refused
+/// alike for every id).
+async fn read_entry(
+    state: &AppState,
+    caller: &Caller,
+    ip: ClientIp,
+    action: AuditAction,
+    id: u64,
+) -> ApiResult<(EntryRow, UserRow)> {
     caller.authorize_any(Action::ReadJournalEntry)?;
     let entry = find_entry(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    caller.authorize(Action::ReadJournalEntry, Some(entry.user_id))?;
-    let patient = records::patient_view(&state, &caller, entry.user_id).await?;
-    Ok(Json(entry.view(patient)))
+    let reader = Reader::new(state, caller, ip);
+    let patient = TABLE.reading(state, caller, &reader, action, id, entry.user_id).await?;
+    Ok((entry, patient))
+}
+
+/// A journal entry as a PDF.
+///
+/// On the clinic's letterhead, with the patient's identity and page numbers. Recorded in the
+/// audit trail unless the patient downloads their own.
+///
+/// **Who:** as reading the entry.
+#[utoipa::path(get, path = "/patient_card/{id}/pdf", tag = "patient_card",
+    params(("id" = u64, Path, minimum = 1, description = "The journal entry's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, description = "The entry as a PDF.", content_type = "application/pdf",
+         body = String),
+        (status = 403, response = Forbidden)))]
+async fn entry_pdf(
+    State(state): State<AppState>,
+    caller: Caller,
+    ip: ClientIp,
+    PathId(id): PathId,
+) -> ApiResult<PdfFile> {
+    let (entry, patient) = read_entry(&state, &caller, ip, AuditAction::Pdf, id).await?;
+    let written = entry.created_at.with_timezone(&state.config.clinic_tz);
+    let printout = Printout::new(&state, "Journal entry", &patient)
+        .fields(
+            "Entry",
+            [
+                ("Number", entry.id.to_string()),
+                ("Written", written.format("%Y-%m-%d %H:%M").to_string()),
+                ("Diagnosis", entry.diagnosis),
+            ],
+        )
+        .text("Findings", &entry.description)
+        .text("Plan", &entry.planning);
+    Ok(printout.finish(format!("journal-entry-{id}.pdf")))
 }
 
 /// Adds an entry to a patient's journal.
@@ -250,6 +310,7 @@ async fn get_entry(
 async fn add_entry(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Entry>)> {
     caller.authorize(Action::WriteJournalEntry, None)?;
@@ -300,7 +361,8 @@ async fn add_entry(
         patient,
         notice: |name| Notification::JournalEntryAdded { name },
     };
-    Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, id).await?)))
+    let reader = Reader::new(&state, &caller, ip);
+    Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, &reader, id).await?)))
 }
 
 /// Deletes a journal entry.
@@ -314,8 +376,10 @@ async fn add_entry(
 async fn delete_entry(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    TABLE.delete::<EntryRow>(&state, &caller, id).await?;
+    let reader = Reader::new(&state, &caller, ip);
+    TABLE.delete::<EntryRow>(&state, &caller, &reader, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,18 +8,21 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use qhealth::access::Action;
+use qhealth::audit::{AuditAction, AuditRecord, Reader};
 use qhealth::auth::{Caller, CallerDb};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
-use qhealth::http::{JsonBody, PathId, QueryParams};
+use qhealth::http::{ClientIp, JsonBody, PathId, QueryParams};
 use qhealth::lists::{CountedList, KeyColumn, PageSql, Table};
 use qhealth::mail::Notification;
 use qhealth::openapi::{Forbidden, PageQuery};
 use qhealth::page::Page;
+use qhealth::printout::{PdfFile, Printout};
 use qhealth::realtime::Stream;
 use qhealth::records::{
-    self, NewRecord, PatientRecord, RecordListQuery, RecordTable, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
+    self, Deletion, NewRecord, PatientRecord, RecordListQuery, RecordTable, TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
 };
-use qhealth::users::{self, User};
+use qhealth::users::{self, User, UserRow};
 use qhealth::validate::{Input, rules};
 use qhealth::{AppState, collection_version};
 use serde::Serialize;
@@ -33,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_prescriptions, add_prescription))
         .routes(routes!(get_prescription, delete_prescription))
+        .routes(routes!(prescription_pdf))
 }
 
 /// A prescription as stored; `user_id` is the patient.
@@ -151,7 +155,8 @@ const TABLE: RecordTable = RecordTable {
     collection: COLLECTION,
     stream: Stream::PatientRecipe,
     list: Action::ListPrescriptions,
-    delete: Action::DeletePrescription,
+    read: Action::ReadPrescription,
+    audit: AuditRecord::Prescription,
     title: "recipe",
     table: &PATIENT_RECIPES,
     patient: &PATIENT,
@@ -164,8 +169,11 @@ const TABLE: RecordTable = RecordTable {
         ),
         joins: "",
     },
-    lock: "SELECT id, user_id, recipe, description, created_at, updated_at FROM patient_recipes WHERE id = ? FOR UPDATE",
-    remove: "DELETE FROM patient_recipes WHERE id = ?",
+    deletion: Some(Deletion {
+        action: Action::DeletePrescription,
+        lock: "SELECT id, user_id, recipe, description, created_at, updated_at FROM patient_recipes WHERE id = ? FOR UPDATE",
+        remove: "DELETE FROM patient_recipes WHERE id = ?",
+    }),
 };
 
 /// Lists prescriptions.
@@ -180,9 +188,11 @@ const TABLE: RecordTable = RecordTable {
 async fn list_prescriptions(
     State(state): State<AppState>,
     signed_in: CallerDb,
+    ip: ClientIp,
     query: QueryParams,
 ) -> ApiResult<Json<Page<Prescription>>> {
-    Ok(Json(TABLE.page::<PrescriptionRow>(&state, signed_in, &query).await?))
+    let reader = Reader::new(&state, &signed_in.caller, ip);
+    Ok(Json(TABLE.page::<PrescriptionRow>(&state, signed_in, &reader, &query).await?))
 }
 
 async fn find_prescription(
@@ -211,12 +221,59 @@ async fn find_prescription(
 async fn get_prescription(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<Json<Prescription>> {
+    let (prescription, patient) =
+        read_prescription(&state, &caller, ip, AuditAction::Read, id).await?;
+    Ok(Json(prescription.view(records::patient_view(&state, &caller, patient))))
+}
+
+/// Prescription `id` and its patient, read by `caller` as `action` says.
+async fn read_prescription(
+    state: &AppState,
+    caller: &Caller,
+    ip: ClientIp,
+    action: AuditAction,
+    id: u64,
+) -> ApiResult<(PrescriptionRow, UserRow)> {
     let prescription = find_prescription(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    caller.authorize(Action::ReadPrescription, Some(prescription.user_id))?;
-    let patient = records::patient_view(&state, &caller, prescription.user_id).await?;
-    Ok(Json(prescription.view(patient)))
+    let reader = Reader::new(state, caller, ip);
+    let patient = TABLE.reading(state, caller, &reader, action, id, prescription.user_id).await?;
+    Ok((prescription, patient))
+}
+
+/// A prescription as a PDF.
+///
+/// On the clinic's letterhead, with the patient's identity and page numbers. Recorded in the
+/// audit trail unless the patient downloads their own.
+///
+/// **Who:** as reading the prescription.
+#[utoipa::path(get, path = "/patient_recipe/{id}/pdf", tag = "patient_recipe",
+    params(("id" = u64, Path, minimum = 1, description = "The prescription's id")),
+    security(("bearer" = [])), responses(
+        (status = 200, description = "The prescription as a PDF.",
+         content_type = "application/pdf", body = String)))]
+async fn prescription_pdf(
+    State(state): State<AppState>,
+    caller: Caller,
+    ip: ClientIp,
+    PathId(id): PathId,
+) -> ApiResult<PdfFile> {
+    let (prescription, patient) =
+        read_prescription(&state, &caller, ip, AuditAction::Pdf, id).await?;
+    let written = prescription.created_at.with_timezone(&state.config.clinic_tz);
+    let printout = Printout::new(&state, "Prescription", &patient)
+        .fields(
+            "Prescription",
+            [
+                ("Number", prescription.id.to_string()),
+                ("Written", written.format("%Y-%m-%d %H:%M").to_string()),
+                ("Medicine", prescription.recipe),
+            ],
+        )
+        .text("Instructions", &prescription.description);
+    Ok(printout.finish(format!("prescription-{id}.pdf")))
 }
 
 /// Writes a prescription for a patient.
@@ -233,6 +290,7 @@ async fn get_prescription(
 async fn add_prescription(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Prescription>)> {
     caller.authorize(Action::WritePrescription, None)?;
@@ -279,7 +337,8 @@ async fn add_prescription(
         patient,
         notice: |name| Notification::PrescriptionAdded { name },
     };
-    Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, id).await?)))
+    let reader = Reader::new(&state, &caller, ip);
+    Ok((StatusCode::CREATED, Json(new.commit(&state, &caller, &reader, id).await?)))
 }
 
 /// Deletes a prescription.
@@ -293,8 +352,10 @@ async fn add_prescription(
 async fn delete_prescription(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    TABLE.delete::<PrescriptionRow>(&state, &caller, id).await?;
+    let reader = Reader::new(&state, &caller, ip);
+    TABLE.delete::<PrescriptionRow>(&state, &caller, &reader, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

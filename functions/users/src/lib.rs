@@ -10,10 +10,11 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use qhealth::AppState;
 use qhealth::access::{self, Action};
+use qhealth::audit::{AuditAction, AuditRecord, Event, Reader};
 use qhealth::auth::{Caller, CallerDb, Claims, TokenType, revoke_all_sessions, spend_action_token};
 use qhealth::db::{is_foreign_key_violation, is_unique_violation};
 use qhealth::error::{ApiError, ApiResult, FieldErrors};
-use qhealth::http::{JsonBody, PathId, PathToken, QueryParams};
+use qhealth::http::{ClientIp, JsonBody, PathId, PathToken, QueryParams};
 use qhealth::mail::{self, Notification, Queued};
 use qhealth::openapi::{Conflict, Detail, Forbidden, PageQuery, Problem};
 use qhealth::page::{Page, PageRequest, bump_version};
@@ -172,7 +173,8 @@ async fn register(
 
 /// Lists all users.
 ///
-/// Every account (patients and staff alike), ordered by id, with the filters below.
+/// Every account (patients and staff alike), ordered by id, with the filters below. The
+/// patients' profiles on the page are recorded as read in the audit trail.
 ///
 /// **Who:** staff, doctor, operator, pharmacist.
 #[utoipa::path(get, path = "/users", tag = "users", params(PageQuery, UserListQuery),
@@ -182,16 +184,18 @@ async fn register(
 async fn list_users(
     State(state): State<AppState>,
     signed_in: CallerDb,
+    ip: ClientIp,
     query: QueryParams,
 ) -> ApiResult<Json<Page<User>>> {
     signed_in.caller.authorize(Action::ListUsers, None)?;
-    list(&state, signed_in, &query, false).await
+    list(&state, signed_in, ip, &query, false).await
 }
 
 /// Lists the patients.
 ///
 /// Only patients: the users who are neither superuser nor admin and have no staff role
-/// (doctor, operator, pharmacist); ordered by id, with the filters below.
+/// (doctor, operator, pharmacist); ordered by id, with the filters below. Recorded in the audit
+/// trail.
 ///
 /// **Who:** staff, doctor, operator, pharmacist.
 #[utoipa::path(get, path = "/users/patient", tag = "users", params(PageQuery, UserListQuery),
@@ -201,15 +205,18 @@ async fn list_users(
 async fn list_patients(
     State(state): State<AppState>,
     signed_in: CallerDb,
+    ip: ClientIp,
     query: QueryParams,
 ) -> ApiResult<Json<Page<User>>> {
     signed_in.caller.authorize(Action::ListPatients, None)?;
-    list(&state, signed_in, &query, true).await
+    list(&state, signed_in, ip, &query, true).await
 }
 
+/// A page of users; the patients' profiles on it are recorded as read in the audit trail.
 async fn list(
     state: &AppState,
     CallerDb { caller, mut db }: CallerDb,
+    ip: ClientIp,
     query: &QueryParams,
     patients_only: bool,
 ) -> ApiResult<Json<Page<User>>> {
@@ -218,6 +225,9 @@ async fn list(
     let filter = UserFilter::from_query(query, state.today(), patients_only, &mut errors);
     errors.into_result()?;
     let (rows, total) = filter.read(&mut db, &state.counts, request).await?;
+    let patients: Vec<u64> = rows.iter().filter(|row| row.is_patient()).map(|row| row.id).collect();
+    let event = Event::list(AuditRecord::Patient, &patients);
+    Reader::new(state, &caller, ip).record(&mut *db, event).await?;
     let viewer = Viewer::from(&caller);
     let today = state.today();
     let data = rows.into_iter().map(|row| row.view(viewer, today)).collect();
@@ -230,7 +240,8 @@ async fn find_user(state: &AppState, id: u64) -> ApiResult<UserRow> {
 
 /// Reads one user.
 ///
-/// `pending_email` is shown only to staff and to the user themself.
+/// `pending_email` is shown only to staff and to the user themself. A patient's profile read by
+/// someone else is recorded in the audit trail.
 ///
 /// **Who:** staff, doctor, operator, pharmacist; a patient only themself (anyone else's id is a
 /// 404).
@@ -240,11 +251,26 @@ async fn find_user(state: &AppState, id: u64) -> ApiResult<UserRow> {
 async fn get_user(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<Json<User>> {
     caller.authorize(Action::ReadUser, Some(id))?;
     let user = find_user(&state, id).await?;
+    if user.is_patient() {
+        record_profile_read(&state, &caller, ip, id).await?;
+    }
     Ok(Json(user.view(Viewer::from(&caller), state.today())))
+}
+
+/// A patient's profile read by `caller`, in the audit trail (unless they read their own).
+async fn record_profile_read(
+    state: &AppState,
+    caller: &Caller,
+    ip: ClientIp,
+    patient_id: u64,
+) -> ApiResult<()> {
+    let event = Event::one(AuditAction::Read, AuditRecord::Patient, patient_id, patient_id);
+    Ok(Reader::new(state, caller, ip).record(&state.db, event).await?)
 }
 
 /// Reads one patient.
@@ -259,6 +285,7 @@ async fn get_user(
 async fn get_patient(
     State(state): State<AppState>,
     caller: Caller,
+    ip: ClientIp,
     PathId(id): PathId,
 ) -> ApiResult<Json<User>> {
     caller.authorize(Action::ReadPatient, Some(id))?;
@@ -266,6 +293,7 @@ async fn get_patient(
     if !user.is_patient() {
         return Err(ApiError::NotFound);
     }
+    record_profile_read(&state, &caller, ip, id).await?;
     Ok(Json(user.view(Viewer::from(&caller), state.today())))
 }
 
@@ -463,7 +491,9 @@ async fn ensure_deletable(conn: &mut MySqlConnection, target: &UserRow) -> ApiRe
              EXISTS(SELECT 1 FROM doctor_visits WHERE user_id = ? AND status = 'booked') AS "booked_visits: bool",
              EXISTS(SELECT 1 FROM doctor_visits WHERE doctor_id = ? AND status = 'booked') AS "doctor_visits: bool",
              EXISTS(SELECT 1 FROM patient_cards WHERE user_id = ?)
-               OR EXISTS(SELECT 1 FROM patient_recipes WHERE user_id = ?) AS "medical_records: bool""#,
+               OR EXISTS(SELECT 1 FROM patient_recipes WHERE user_id = ?) AS "medical_records: bool",
+             EXISTS(SELECT 1 FROM sick_leaves WHERE user_id = ?) AS "certificates: bool""#,
+        id,
         id,
         id,
         id,
@@ -481,6 +511,11 @@ async fn ensure_deletable(conn: &mut MySqlConnection, target: &UserRow) -> ApiRe
     } else if holds.medical_records {
         Some(
             "This patient has journal entries or prescriptions, which the clinic must keep. \
+             Block the account instead.",
+        )
+    } else if holds.certificates {
+        Some(
+            "This patient has sick-leave certificates, which the clinic must keep. \
              Block the account instead.",
         )
     } else {

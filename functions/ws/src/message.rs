@@ -8,12 +8,14 @@ use qhealth::realtime::Stream;
 use serde_json::{Value, json};
 
 /// QHealth v1's actions, each subscribing to one stream (its `stream` field is not needed).
-const V1_SUBSCRIPTIONS: [(&str, Stream); 5] = [
+const V1_SUBSCRIPTIONS: [(&str, Stream); 6] = [
     ("subscribe_to_diagnostics_model_changes", Stream::Diagnostics),
     ("subscribe_to_booking_diagnostics_model_changes", Stream::BookingDiagnostic),
     ("subscribe_to_booking_doctor_model_changes", Stream::BookingDoctor),
     ("subscribe_to_patient_card_model_changes", Stream::PatientCard),
     ("subscribe_to_patient_recipe_model_changes", Stream::PatientRecipe),
+    // Not one of v1's messages, but named as they are, for clients written against them.
+    ("subscribe_to_sick_leave_model_changes", Stream::SickLeave),
 ];
 
 /// The longest `request_id` kept, as JSON text (the column `ws_subscriptions.request_id`).
@@ -24,7 +26,7 @@ const NOT_JSON: &str = "Send a JSON object such as \
 const NO_ACTION: &str = "Name an action: \"subscribe\" or \"unsubscribe\".";
 const UNKNOWN_ACTION: &str = "Unknown action. Use \"subscribe\" or \"unsubscribe\".";
 const UNKNOWN_STREAM: &str = "Unknown stream. Streams: diagnostics, booking_diagnostic, \
-     booking_doctor, patient_card, patient_recipe.";
+     booking_doctor, patient_card, patient_recipe, sick_leave.";
 const BAD_REQUEST_ID: &str = "request_id must be a number or a short string.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -117,6 +117,10 @@ pub enum Notification {
     PrescriptionAdded {
         name: String,
     },
+    /// A certificate was issued; like the journal's notice, it never says what it says.
+    SickLeaveIssued {
+        name: String,
+    },
     /// The scheduled greetings: warm and short, nothing about anyone's health.
     Birthday {
         name: String,
@@ -153,6 +157,7 @@ impl Notification {
             Self::DiagnosticReminder { .. } => "diagnostic_reminder",
             Self::JournalEntryAdded { .. } => "journal_entry_added",
             Self::PrescriptionAdded { .. } => "prescription_added",
+            Self::SickLeaveIssued { .. } => "sick_leave_issued",
             Self::Birthday { .. } => "birthday",
             Self::Christmas { .. } => "christmas",
             Self::NewYear { .. } => "new_year",
@@ -181,6 +186,7 @@ impl Notification {
             Self::DiagnosticReminder { .. } => "Reminder: your diagnostic appointment tomorrow",
             Self::JournalEntryAdded { .. } => "A new entry in your medical journal",
             Self::PrescriptionAdded { .. } => "A new prescription for you",
+            Self::SickLeaveIssued { .. } => "A sick-leave certificate for you",
             Self::Birthday { .. } => "Happy birthday from QHealth",
             Self::Christmas { .. } => "Merry Christmas from QHealth",
             Self::NewYear { .. } => "Happy New Year from QHealth",
@@ -209,6 +215,7 @@ impl Notification {
             | Self::DiagnosticReminder { name, .. }
             | Self::JournalEntryAdded { name }
             | Self::PrescriptionAdded { name }
+            | Self::SickLeaveIssued { name }
             | Self::Birthday { name }
             | Self::Christmas { name }
             | Self::NewYear { name } => name,
@@ -337,6 +344,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "diagnostic_reminder",
     "journal_entry_added",
     "prescription_added",
+    "sick_leave_issued",
     "birthday",
     "christmas",
     "new_year",
@@ -479,6 +487,7 @@ mod tests {
             },
             Notification::JournalEntryAdded { name: name.clone() },
             Notification::PrescriptionAdded { name: name.clone() },
+            Notification::SickLeaveIssued { name: name.clone() },
             Notification::Birthday { name: name.clone() },
             Notification::Christmas { name: name.clone() },
             Notification::NewYear { name },

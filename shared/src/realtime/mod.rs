@@ -50,15 +50,17 @@ pub enum Stream {
     BookingDoctor,
     PatientCard,
     PatientRecipe,
+    SickLeave,
 }
 
 impl Stream {
-    pub const ALL: [Stream; 5] = [
+    pub const ALL: [Stream; 6] = [
         Stream::Diagnostics,
         Stream::BookingDiagnostic,
         Stream::BookingDoctor,
         Stream::PatientCard,
         Stream::PatientRecipe,
+        Stream::SickLeave,
     ];
 
     /// The name clients use (and `ws_subscriptions.stream` stores): the REST collection's.
@@ -69,6 +71,7 @@ impl Stream {
             Self::BookingDoctor => "booking_doctor",
             Self::PatientCard => "patient_card",
             Self::PatientRecipe => "patient_recipe",
+            Self::SickLeave => "sick_leave",
         }
     }
 
@@ -84,6 +87,7 @@ impl Stream {
             Self::BookingDoctor => Action::ReadDoctorVisit,
             Self::PatientCard => Action::ReadJournalEntry,
             Self::PatientRecipe => Action::ReadPrescription,
+            Self::SickLeave => Action::ReadSickLeave,
         }
     }
 }
