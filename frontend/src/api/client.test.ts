@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { json, token } from '../test/helpers';
-import { ACCOUNT_BLOCKED, ApiClient, ApiError, memoryTokenStore, SESSION_EXPIRED, type Tokens } from './client';
+import { ACCOUNT_BLOCKED, ApiClient, ApiError, filenameFromDisposition, memoryTokenStore, SESSION_EXPIRED, type Tokens } from './client';
 
 /** A server that knows one valid access token at a time and rotates single-use refresh tokens. */
 function rotatingServer(first: Tokens) {
@@ -132,5 +132,45 @@ describe('the API client', () => {
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('/api/auth/logout');
     expect(JSON.parse(String(init.body))).toEqual({ refresh: tokens.refresh });
+  });
+});
+
+describe('files from the API', () => {
+  it('are fetched with the bearer token, as a blob with the name the server gives', async () => {
+    const tokens = { access: token('a1', 600), refresh: token('r1', 1200) };
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(new TextEncoder().encode('%PDF-1.7 …'), {
+          status: 200,
+          headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="sick-leave-3.pdf"' },
+        }),
+    );
+    const api = new ApiClient({ store: memoryTokenStore(tokens), fetch: fetchMock as unknown as typeof fetch });
+    const file = await api.download('/sick_leave/3/pdf');
+    expect(file.filename).toBe('sick-leave-3.pdf');
+    expect(await file.blob.text()).toBe('%PDF-1.7 …');
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/sick_leave/3/pdf');
+    expect(new Headers(init.headers).get('Authorization')).toBe(`Bearer ${tokens.access}`);
+  });
+
+  it('are refused in the server’s words, like any request', async () => {
+    const tokens = { access: token('a1', 600), refresh: token('r1', 1200) };
+    const fetchMock = vi.fn(async () => json(403, { detail: "You don't have access." }));
+    const api = new ApiClient({ store: memoryTokenStore(tokens), fetch: fetchMock as unknown as typeof fetch });
+    const refused = await failureOf(api.download('/export/8'));
+    expect(refused.status).toBe(403);
+    expect(refused.detail).toBe("You don't have access.");
+  });
+
+  it('are named from Content-Disposition: the UTF-8 name first, without any folder', () => {
+    expect(filenameFromDisposition(null)).toBeNull();
+    expect(filenameFromDisposition('attachment')).toBeNull();
+    expect(filenameFromDisposition('attachment; filename="journal-entry-12.pdf"')).toBe('journal-entry-12.pdf');
+    expect(filenameFromDisposition('attachment; filename=visit-5.pdf')).toBe('visit-5.pdf');
+    expect(filenameFromDisposition(`attachment; filename="oberg.pdf"; filename*=UTF-8''%C3%96berg%20%C3%85sa.pdf`)).toBe('Öberg Åsa.pdf');
+    expect(filenameFromDisposition('attachment; filename="a \\"quoted\\" name.pdf"')).toBe('a "quoted" name.pdf');
+    expect(filenameFromDisposition('attachment; filename="../../etc/passwd"')).toBe('passwd');
+    expect(filenameFromDisposition(`attachment; filename*=UTF-8''%E0%A4%A.pdf; filename="fallback.pdf"`)).toBe('fallback.pdf');
   });
 });

@@ -1,5 +1,5 @@
-// The one way the app talks to the API: JSON in and out, the bearer token attached, and the
-// token kept fresh. Refresh tokens rotate and are single-use (a reused one revokes the whole
+// The one way the app talks to the API: JSON in and out (files out, such as PDFs), the bearer
+// token attached, and the token kept fresh. Refresh tokens rotate and are single-use (a reused one revokes the whole
 // family), so refreshes are serialised: however many requests meet an expired access token at
 // once, exactly one refresh is sent and the others wait for its outcome.
 
@@ -46,6 +46,61 @@ const NETWORK_PROBLEM = 'The clinic’s server cannot be reached. Check your con
 const REFRESH_MARGIN_MS = 60_000;
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** A file the API answered with, and the name its `Content-Disposition` gives it, if any. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string | null;
+}
+
+/** What a request asks for, and how a successful answer is read: JSON, or a file. */
+interface Reader<T> {
+  accept: string;
+  read: (response: Response) => Promise<T>;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+const JSON_ANSWER: Reader<unknown> = { accept: 'application/json', read: async (response) => parseJson(await response.text()) };
+
+const FILE_ANSWER: Reader<DownloadedFile> = {
+  accept: '*/*',
+  read: async (response) => ({
+    blob: await response.blob(),
+    filename: filenameFromDisposition(response.headers.get('Content-Disposition')),
+  }),
+};
+
+/**
+ * The file name of a `Content-Disposition` header: its RFC 5987 `filename*` (UTF-8, so "Öberg"
+ * survives) when given, else its plain `filename`; null when there is none. Any folder part is
+ * dropped.
+ */
+export function filenameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+  let name: string | null = null;
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
+    } catch {
+      name = null;
+    }
+  }
+  if (name === null) {
+    const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(header);
+    if (plain) name = plain[2] !== undefined ? plain[2].replace(/\\(.)/g, '$1') : plain[1].trim();
+  }
+  const base = name?.split(/[\\/]/).pop()?.trim();
+  return base ? base : null;
+}
 
 export interface RequestOptions {
   body?: unknown;
@@ -184,19 +239,28 @@ export class ApiClient {
   }
 
   /** A request to the API; the answer's JSON, or an ApiError with the server's words. */
-  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     if (options.auth === false) return this.send<T>(method, path, options, null);
+    return this.authorised(method, path, options, JSON_ANSWER as Reader<T>);
+  }
+
+  /** A file from the API (a PDF, an export), fetched with the bearer token; refusals as with `request`. */
+  download(path: string, query?: Query): Promise<DownloadedFile> {
+    return this.authorised('GET', path, { query }, FILE_ANSWER);
+  }
+
+  private async authorised<T>(method: string, path: string, options: RequestOptions, answer: Reader<T>): Promise<T> {
     await this.ensureFresh();
     const tokens = this.store.get();
     if (!tokens) throw this.expire();
     try {
-      return await this.send<T>(method, path, options, tokens.access);
+      return await this.send<T>(method, path, options, tokens.access, answer);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       // The access token was refused (expired, or revoked): refresh once and try again.
       const fresh = await this.refresh(tokens.access);
       try {
-        return await this.send<T>(method, path, options, fresh.access);
+        return await this.send<T>(method, path, options, fresh.access, answer);
       } catch (retryError) {
         if (retryError instanceof ApiError && retryError.status === 401) throw this.expire(retryError);
         throw retryError;
@@ -204,8 +268,14 @@ export class ApiClient {
     }
   }
 
-  private async send<T>(method: string, path: string, options: RequestOptions, access: string | null): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  private async send<T>(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    access: string | null,
+    answer: Reader<T> = JSON_ANSWER as Reader<T>,
+  ): Promise<T> {
+    const headers: Record<string, string> = { Accept: answer.accept };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (access) headers.Authorization = `Bearer ${access}`;
     let response: Response;
@@ -218,17 +288,8 @@ export class ApiClient {
     } catch {
       throw new ApiError(0, NETWORK_PROBLEM);
     }
-    const text = await response.text();
-    let body: unknown = null;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = null;
-      }
-    }
-    if (response.ok) return body as T;
-    const data = (body ?? {}) as { detail?: unknown; errors?: unknown; request_id?: unknown };
+    if (response.ok) return answer.read(response);
+    const data = (parseJson(await response.text()) ?? {}) as { detail?: unknown; errors?: unknown; request_id?: unknown };
     let detail = typeof data.detail === 'string' ? data.detail : `The server answered ${response.status}.`;
     if (response.status >= 500 && typeof data.request_id === 'string') {
       detail = `Something went wrong on our side. Please try again (reference ${data.request_id}).`;

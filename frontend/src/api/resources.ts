@@ -1,7 +1,8 @@
 // Every endpoint the app uses, typed. Lists take the page, size and filters as a query.
 
-import type { ApiClient, Query } from './client';
+import type { ApiClient, DownloadedFile, Query } from './client';
 import type {
+  AuditEvent,
   ConflictingVisit,
   Diagnostic,
   DiagnosticBooking,
@@ -14,6 +15,7 @@ import type {
   Page,
   Prescription,
   ProfileInput,
+  SickLeave,
   StaffMember,
   StaffRoleName,
   User,
@@ -23,6 +25,9 @@ import type {
 
 export type ListLoader<T> = (query: Query) => Promise<Page<T>>;
 
+/** A file of the API's, fetched with the session's token. */
+export type FileLoader = () => Promise<DownloadedFile>;
+
 export function resources(api: ApiClient) {
   const get = <T>(path: string, query?: Query) => api.request<T>('GET', path, { query });
   const list =
@@ -30,6 +35,10 @@ export function resources(api: ApiClient) {
     (query) =>
       get<Page<T>>(path, query);
   const send = <T>(method: string, path: string, body?: unknown) => api.request<T>(method, path, { body });
+  const file =
+    (path: string): FileLoader =>
+    () =>
+      api.download(path);
 
   return {
     me: () => get<Me>('/auth/qhealth_role'),
@@ -106,16 +115,33 @@ export function resources(api: ApiClient) {
       send<null>('DELETE', `/booking_doctor/hours/${doctorId}/exceptions/${id}`),
     cancelVisit: (id: number) => send<DoctorVisit>('PATCH', `/booking_doctor/cancelled/${id}`),
     deleteVisit: (id: number) => send<null>('DELETE', `/booking_doctor/${id}`),
+    /** A visit summary: patient, doctor, time, length, status and that day's journal entries. */
+    visitPdf: (id: number) => file(`/booking_doctor/${id}/pdf`),
 
     journal: list<JournalEntry>('/patient_card'),
+    journalEntry: (id: number) => get<JournalEntry>(`/patient_card/${id}`),
+    journalPdf: (id: number) => file(`/patient_card/${id}/pdf`),
     writeJournal: (body: { user_id: number; diagnosis: string; description: string; planning: string }) =>
       send<JournalEntry>('POST', '/patient_card', body),
     deleteJournal: (id: number) => send<null>('DELETE', `/patient_card/${id}`),
 
     prescriptions: list<Prescription>('/patient_recipe'),
+    prescription: (id: number) => get<Prescription>(`/patient_recipe/${id}`),
+    prescriptionPdf: (id: number) => file(`/patient_recipe/${id}/pdf`),
     writePrescription: (body: { user_id: number; recipe: string; description: string }) =>
       send<Prescription>('POST', '/patient_recipe', body),
     deletePrescription: (id: number) => send<null>('DELETE', `/patient_recipe/${id}`),
+
+    sickLeaves: list<SickLeave>('/sick_leave'),
+    sickLeave: (id: number) => get<SickLeave>(`/sick_leave/${id}`),
+    sickLeavePdf: (id: number) => file(`/sick_leave/${id}/pdf`),
+    issueSickLeave: (body: { user_id: number; date_from: string; date_to: string; diagnosis: string; notes?: string }) =>
+      send<SickLeave>('POST', '/sick_leave', body),
+
+    audit: list<AuditEvent>('/audit'),
+    /** Everything the clinic holds on a patient, as JSON or as a printable PDF. */
+    exportData: (patientId: number) => file(`/export/${patientId}`),
+    exportPdf: (patientId: number) => file(`/export/${patientId}/pdf`),
 
     loginHistory: list<LoginAttempt>('/security'),
     deleteLoginAttempt: (id: number) => send<null>('DELETE', `/security/${id}`),

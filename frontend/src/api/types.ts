@@ -165,6 +165,41 @@ export interface Prescription {
   updated_at: string;
 }
 
+/** A sick-leave certificate; `doctor` is the signing doctor as they were then (`id` null once deleted). */
+export interface SickLeave {
+  id: number;
+  date_from: string;
+  date_to: string;
+  diagnosis: string;
+  notes: string;
+  user: User;
+  doctor: { id: number | null; specialty: string | null; name: string; surname: string };
+  created_at: string;
+  updated_at: string;
+}
+
+export type AuditAction = 'list' | 'read' | 'pdf' | 'create' | 'delete' | 'export';
+export type AuditRecord =
+  | 'journal_entry'
+  | 'prescription'
+  | 'sick_leave'
+  | 'patient'
+  | 'doctor_visit'
+  | 'diagnostic_booking'
+  | 'export';
+
+/** One request that read, wrote or exported patients' records; `actor` as they were then. */
+export interface AuditEvent {
+  id: number;
+  at: string;
+  action: AuditAction;
+  record: AuditRecord;
+  record_id: number | null;
+  actor: { id: number | null; name: string; surname: string; role: Role };
+  patient_ids: number[];
+  ip_address: string | null;
+}
+
 export interface LoginAttempt {
   id: number;
   email: string;

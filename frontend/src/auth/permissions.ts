@@ -15,6 +15,7 @@ export type Action =
   | 'ReadDoctorVisit' | 'BookDoctorVisit' | 'CancelDoctorVisit' | 'DeleteDoctorVisit'
   | 'ListJournalEntries' | 'ReadJournalEntry' | 'WriteJournalEntry' | 'DeleteJournalEntry'
   | 'ListPrescriptions' | 'ReadPrescription' | 'WritePrescription' | 'DeletePrescription'
+  | 'ListSickLeaves' | 'ReadSickLeave' | 'IssueSickLeave' | 'ListAuditEvents' | 'ExportPatientData'
   | 'ListLoginHistory' | 'DeleteLoginHistory'
   | 'ReadDoctorHours' | 'ManageDoctorHours' | 'FindFreeSlots';
 
@@ -65,6 +66,13 @@ const TABLE: Record<Action, [Reach, Reach, Reach, Reach, Reach, Reach]> = {
   ReadPrescription:           [A, A, A, A, A, O],
   WritePrescription:          [A, A, N, N, A, N],
   DeletePrescription:         [A, A, N, N, N, N],
+  // Medical records (API.md "Medical records"): sick leave is read as journals are, and signed
+  // by a doctor only; a patient's "own" audit events and export are those about themself.
+  ListSickLeaves:             [A, A, A, A, N, O],
+  ReadSickLeave:              [A, A, A, A, N, O],
+  IssueSickLeave:             [N, N, A, N, N, N],
+  ListAuditEvents:            [A, A, N, N, N, O],
+  ExportPatientData:          [A, A, N, N, N, O],
   ListLoginHistory:           [A, A, N, N, N, N],
   DeleteLoginHistory:         [A, A, N, N, N, N],
   // Scheduling (API.md "Scheduling"): a doctor's "own" hours are their own user id's.
@@ -134,6 +142,7 @@ export function liveStreamsFor(role: Role) {
     ['booking_doctor', 'ListDoctorVisits'],
     ['patient_card', 'ListJournalEntries'],
     ['patient_recipe', 'ListPrescriptions'],
+    ['sick_leave', 'ListSickLeaves'],
   ] as const;
   return streams.filter(([, action]) => can(role, action)).map(([stream]) => stream);
 }

@@ -4,7 +4,7 @@
 // delay (1 s, 2 s, 4 s ... 30 s, jittered), each time with a new token. Failures stay quiet: the
 // lists still load and refresh by themselves; the header only shows whether updates are live.
 
-export type Stream = 'diagnostics' | 'booking_diagnostic' | 'booking_doctor' | 'patient_card' | 'patient_recipe';
+export type Stream = 'diagnostics' | 'booking_diagnostic' | 'booking_doctor' | 'patient_card' | 'patient_recipe' | 'sick_leave';
 
 export interface Push {
   stream: Stream;

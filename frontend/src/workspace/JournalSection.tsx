@@ -7,7 +7,7 @@ import { FormActions, FormMessage, TextArea, TextField } from '../components/Fie
 import { useForm } from '../lib/useForm';
 import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
-import { PatientChoice, RecordsSection, TEXT_MAX } from './records';
+import { PatientChoice, pdfName, RecordsSection, TEXT_MAX } from './records';
 
 const journalRules = () => ({
   user_id: v.required(() => null),
@@ -61,6 +61,7 @@ export default function JournalSection() {
         label: 'Journal entries',
         noun: 'journal entry',
         load: r.journal,
+        read: r.journalEntry,
         remove: r.deleteJournal,
         stream: 'patient_card',
         may: { list: 'ListJournalEntries', write: 'WriteJournalEntry', remove: 'DeleteJournalEntry' },
@@ -69,6 +70,7 @@ export default function JournalSection() {
         emptyText: { own: 'There are no journal entries for you yet.', all: 'No journal entries have been written yet.' },
         writeLabel: 'Write a journal entry',
         Form: JournalForm,
+        pdf: { load: r.journalPdf, fileName: (entry) => pdfName('journal-entry', entry.id) },
         wideReading: true,
         body: (entry) => (
           <>

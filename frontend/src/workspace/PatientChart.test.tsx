@@ -29,6 +29,10 @@ function chartServer(requests: string[]) {
     if (path.startsWith('/patient_recipe?')) {
       return json(200, { total_items: 1, total_pages: 1, prev: false, next: false, data: [{ id: 4, user: ASA, recipe: 'Ibuprofen 400 mg', description: 'Three a day.', created_at: '2026-11-05T10:00:00Z', updated_at: '' }] });
     }
+    if (path.startsWith('/sick_leave?')) {
+      const certificate = { id: 3, user: ASA, date_from: '2026-11-02', date_to: '2026-11-08', diagnosis: 'Knee sprain', notes: '', doctor: { id: 1, name: 'Test', surname: 'Doc', specialty: null }, created_at: '2026-11-02T10:00:00Z', updated_at: '' };
+      return json(200, { total_items: 1, total_pages: 1, prev: false, next: false, data: [certificate] });
+    }
     if (path.startsWith('/booking_doctor?') || path.startsWith('/booking_diagnostic?')) {
       return json(200, { total_items: 0, total_pages: 1, prev: false, next: false, data: [] });
     }
@@ -54,11 +58,18 @@ describe('a patient’s chart', () => {
     await within(journal).findByRole('heading', { name: 'Knee pain' });
     expect(within(journal).getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual(['Meniscus tear', 'Knee pain']);
     expect(within(journal).queryByText(/Namesake/)).toBeNull();
+    expect(within(journal).getByRole('button', { name: 'Download PDF of the journal entry Meniscus tear' })).toBeInTheDocument();
+    expect(within(journal).getByRole('button', { name: 'Print the journal entry Meniscus tear' })).toBeInTheDocument();
     expect(requests).toContain('/patient_card?order=-id&patient_name=%C3%85sa&patient_surname=%C3%96berg&page=1&size=25');
     expect(requests).toContain('/patient_card?order=-id&patient_name=%C3%85sa&patient_surname=%C3%96berg&page=2&size=25');
     expect(await screen.findByRole('heading', { name: 'Ibuprofen 400 mg' })).toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Doctor visits' })).toBeInTheDocument();
+    const sickLeave = screen.getByRole('region', { name: 'Sick leave' });
+    expect(await within(sickLeave).findByText('2 Nov 2026 – 8 Nov 2026 (7 days) · Dr Test Doc')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Write a journal entry' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Issue a sick-leave certificate' })).toBeInTheDocument();
+    // Exporting a patient's data is for staff.
+    expect(screen.queryByRole('button', { name: /^Download data/ })).toBeNull();
   });
 
   it('shows a pharmacist the prescriptions, and no journal or bookings, which are not theirs to read', async () => {
@@ -68,8 +79,17 @@ describe('a patient’s chart', () => {
     expect(screen.queryByRole('region', { name: 'Journal' })).toBeNull();
     expect(screen.queryByRole('region', { name: 'Doctor visits' })).toBeNull();
     expect(screen.queryByRole('region', { name: 'Diagnostic bookings' })).toBeNull();
-    expect(requests.filter((path) => /^\/(patient_card|booking_)/.test(path))).toEqual([]);
+    expect(screen.queryByRole('region', { name: 'Sick leave' })).toBeNull();
+    expect(requests.filter((path) => /^\/(patient_card|booking_|sick_leave)/.test(path))).toEqual([]);
     expect(screen.getByRole('button', { name: 'Write a prescription' })).toBeInTheDocument();
+  });
+
+  it('offers staff the patient’s data to download', async () => {
+    renderChart('admin', []);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Åsa Öberg' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Download data (JSON) of Åsa Öberg' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Download data (PDF) of Åsa Öberg' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Issue a sick-leave certificate' })).toBeNull();
   });
 
   it('says so when there is no such patient', async () => {

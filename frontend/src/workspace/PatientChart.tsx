@@ -1,23 +1,28 @@
-// One patient's chart: who they are, their journal (newest first), prescriptions, doctor visits
-// and diagnostic bookings, each part shown only to those who may read it (auth/permissions.ts:
-// a pharmacist reads no journal and no bookings). Reached from the doctor's day, the patient
-// list and the visit lists; what the caller may do for the patient is offered at the top.
+// One patient's chart: who they are, their journal (newest first), prescriptions, sick-leave
+// certificates, doctor visits and diagnostic bookings, each part shown only to those who may read
+// it (auth/permissions.ts: a pharmacist reads no journal, no sick leave and no bookings), each
+// record with its PDF. Reached from the doctor's day, the patient list and the visit lists; what
+// the caller may do for the patient (staff: export everything held on them) is offered at the top.
 
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import type { ListLoader } from '../api/resources';
-import type { DiagnosticBooking, DoctorVisit, JournalEntry, Prescription, User } from '../api/types';
+import type { DiagnosticBooking, DoctorVisit, JournalEntry, Prescription, SickLeave, User } from '../api/types';
 import { canForAnyone, type Action } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
+import { PdfButtons } from '../components/FileButtons';
 import { Notice } from '../components/Notice';
 import { Spinner } from '../components/Spinner';
 import type { Stream } from '../live/live';
 import { formatDateTime } from '../lib/time';
+import { ExportButtons } from './ExportButtons';
 import { OutcomeNotice, useReload } from './listSection';
 import { PatientActionDialog, patientActionsFor, type PatientMode } from './PatientsSection';
 import { nothingRead, readPatientRows } from './patientRows';
 import { UserFacts } from './people';
+import { pdfName } from './records';
+import { formatPeriod, signingDoctor } from './sickLeaveModel';
 import { useAction } from './useAction';
 import './PatientChart.css';
 
@@ -123,7 +128,17 @@ function ChartPart<T extends { id: number; user: { id: number } }>(props: PartPr
   );
 }
 
+/** A record's PDF, under the record in the chart. */
+function ChartFiles(props: Parameters<typeof PdfButtons>[0]) {
+  return (
+    <div className="chart__files">
+      <PdfButtons {...props} small />
+    </div>
+  );
+}
+
 function JournalItem({ entry }: { entry: JournalEntry }) {
+  const r = useApi();
   return (
     <article className="chart__entry">
       <h3>{entry.diagnosis}</h3>
@@ -134,31 +149,56 @@ function JournalItem({ entry }: { entry: JournalEntry }) {
         <dt>Planning</dt>
         <dd className="prose-text">{entry.planning}</dd>
       </dl>
+      <ChartFiles load={r.journalPdf(entry.id)} fileName={pdfName('journal-entry', entry.id)} of={`the journal entry ${entry.diagnosis}`} />
     </article>
   );
 }
 
 function PrescriptionItem({ item }: { item: Prescription }) {
+  const r = useApi();
   return (
     <article className="chart__entry">
       <h3>{item.recipe}</h3>
       <p className="chart__meta">Written {formatDateTime(item.created_at)}</p>
       <p className="prose-text">{item.description}</p>
+      <ChartFiles load={r.prescriptionPdf(item.id)} fileName={pdfName('prescription', item.id)} of={`the prescription ${item.recipe}`} />
+    </article>
+  );
+}
+
+function SickLeaveItem({ certificate }: { certificate: SickLeave }) {
+  const r = useApi();
+  return (
+    <article className="chart__entry">
+      <h3>{certificate.diagnosis}</h3>
+      <p className="chart__meta">
+        {formatPeriod(certificate)} · {signingDoctor(certificate)}
+      </p>
+      {certificate.notes ? <p className="prose-text">{certificate.notes}</p> : null}
+      <ChartFiles
+        load={r.sickLeavePdf(certificate.id)}
+        fileName={pdfName('sick-leave', certificate.id)}
+        of={`the sick-leave certificate ${certificate.diagnosis}`}
+      />
     </article>
   );
 }
 
 function VisitItem({ visit }: { visit: DoctorVisit }) {
+  const r = useApi();
   return (
-    <p className="chart__line">
-      <span>{formatDateTime(visit.date_time)}</span>
-      <span>
-        Dr {visit.doctor.name} {visit.doctor.surname}
-        {visit.doctor.specialty ? ` · ${visit.doctor.specialty}` : ''}
-        {visit.duration_minutes ? ` · ${visit.duration_minutes} min` : ''}
-      </span>
-      {visit.status === 'booked' ? <span className="badge badge--ok">Booked</span> : <span className="badge badge--danger">Cancelled</span>}
-    </p>
+    <>
+      <p className="chart__line">
+        <span>{formatDateTime(visit.date_time)}</span>
+        <span>
+          Dr {visit.doctor.name} {visit.doctor.surname}
+          {visit.doctor.specialty ? ` · ${visit.doctor.specialty}` : ''}
+          {visit.duration_minutes ? ` · ${visit.duration_minutes} min` : ''}
+        </span>
+        {visit.status === 'booked' ? <span className="badge badge--ok">Booked</span> : <span className="badge badge--danger">Cancelled</span>}
+      </p>
+      <ChartFiles load={r.visitPdf(visit.id)} fileName={pdfName('visit', visit.id)} of={`the visit on ${formatDateTime(visit.date_time)}`} />
+    </>
   );
 }
 
@@ -177,6 +217,7 @@ export function chartPartsFor(role: Parameters<typeof canForAnyone>[0]) {
   return {
     journal: may('ListJournalEntries'),
     prescriptions: may('ListPrescriptions'),
+    sickLeave: may('ListSickLeaves'),
     visits: may('ListDoctorVisits'),
     bookings: may('ListDiagnosticBookings'),
   };
@@ -237,18 +278,20 @@ export default function PatientChart() {
   }
   const parts = chartPartsFor(me.role);
   const actions = patientActionsFor(me.role);
+  const mayExport = canForAnyone(me.role, 'ExportPatientData');
   const name = `${patient.profile.name} ${patient.profile.surname}`;
   return (
     <div className="chart">
       <p className="chart__kicker">Patient chart</p>
       <h1>{name}</h1>
-      {actions.length ? (
+      {actions.length || mayExport ? (
         <div className="workspace__toolbar">
           {actions.map((item) => (
             <button key={item.mode} type="button" className="button" onClick={() => setOpen(item.mode)}>
               {item.label}
             </button>
           ))}
+          {mayExport ? <ExportButtons patient={patient} /> : null}
         </div>
       ) : null}
       <OutcomeNotice outcome={action.outcome} />
@@ -283,6 +326,20 @@ export default function PatientChart() {
             reloadKey={reloadKey}
             emptyText="No prescriptions yet."
             render={(item) => <PrescriptionItem item={item} />}
+          />
+        ) : null}
+        {parts.sickLeave ? (
+          <ChartPart<SickLeave>
+            id="chart-sick-leave"
+            title="Sick leave"
+            plural="certificates"
+            load={r.sickLeaves}
+            order="-id"
+            patient={patient}
+            stream="sick_leave"
+            reloadKey={reloadKey}
+            emptyText="No sick-leave certificates."
+            render={(certificate) => <SickLeaveItem certificate={certificate} />}
           />
         ) : null}
         {parts.visits ? (

@@ -69,7 +69,7 @@ describe('booking from the patient list', () => {
   it('offers each role what it may start for a patient, and the chart to all', async () => {
     for (const [role, buttons] of [
       ['operator', ['Book a visit', 'Book an examination']],
-      ['doctor', ['Journal entry']],
+      ['doctor', ['Journal entry', 'Sick leave']],
       ['pharmacist', ['Prescribe']],
     ] as const) {
       const view = renderApp(<PatientsSection />, {

@@ -1,6 +1,6 @@
 // Patients, for the clinic's staff: find one, open their chart, read their details, and write
-// for them from here (doctors a journal entry, pharmacists a prescription) or book them
-// (operators a visit or an examination).
+// for them from here (doctors a journal entry or a sick-leave certificate, pharmacists a
+// prescription), book them (operators a visit or an examination) or export their data (staff).
 
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -11,16 +11,18 @@ import { Dialog } from '../components/Dialog';
 import { ResourceList } from '../components/ResourceList';
 import { formatDate } from '../lib/time';
 import { BookExaminationForm, examinationBookedMessage } from './DiagnosticBookingsSection';
+import { ExportButtons } from './ExportButtons';
 import { JournalForm } from './JournalSection';
 import { OutcomeNotice } from './listSection';
 import { chartPath } from './PatientLink';
 import { PERSON_FILTERS, personName, UserFacts } from './people';
 import { PrescriptionForm } from './PrescriptionsSection';
 import { writtenMessage } from './records';
+import { SickLeaveForm } from './SickLeaveSection';
 import { useAction } from './useAction';
 import { BookVisitForm, bookedMessage } from './VisitsSection';
 
-export type PatientMode = 'journal' | 'prescription' | 'visit' | 'examination';
+export type PatientMode = 'journal' | 'sick-leave' | 'prescription' | 'visit' | 'examination';
 type Mode = 'view' | PatientMode;
 
 /** What the caller may start for a patient, in the order their buttons show. */
@@ -29,14 +31,16 @@ export function patientActionsFor(role: Parameters<typeof can>[0]): { mode: Pati
     { mode: 'visit', label: 'Book a visit', short: 'Book a visit', may: canForAnyone(role, 'BookDoctorVisit') },
     { mode: 'examination', label: 'Book an examination', short: 'Book an examination', may: canForAnyone(role, 'BookDiagnostic') },
     { mode: 'journal', label: 'Write a journal entry', short: 'Journal entry', may: can(role, 'WriteJournalEntry') },
+    { mode: 'sick-leave', label: 'Issue a sick-leave certificate', short: 'Sick leave', may: can(role, 'IssueSickLeave') },
     { mode: 'prescription', label: 'Write a prescription', short: 'Prescribe', may: can(role, 'WritePrescription') },
   ];
   return actions.filter((action) => action.may);
 }
 
 /**
- * The dialog of one of a patient's actions (a journal entry, a prescription, a visit, an
- * examination), with the patient chosen; `onDone` gets what to tell the user.
+ * The dialog of one of a patient's actions (a journal entry, a sick-leave certificate, a
+ * prescription, a visit, an examination), with the patient chosen; `onDone` gets what to tell
+ * the user.
  */
 export function PatientActionDialog({
   patient,
@@ -54,6 +58,10 @@ export function PatientActionDialog({
     journal: {
       title: `Journal entry for ${name}`,
       body: <JournalForm patient={patient} onCancel={onClose} onDone={() => onDone(writtenMessage('journal entry', patient))} />,
+    },
+    'sick-leave': {
+      title: `Sick-leave certificate for ${name}`,
+      body: <SickLeaveForm patient={patient} onCancel={onClose} onDone={() => onDone(writtenMessage('sick-leave certificate', patient))} />,
     },
     prescription: {
       title: `Prescription for ${name}`,
@@ -82,6 +90,7 @@ export default function PatientsSection() {
   const action = useAction();
   if (!me) return null;
   const actions = patientActionsFor(me.role);
+  const mayExport = canForAnyone(me.role, 'ExportPatientData');
   const close = () => setOpen(null);
 
   return (
@@ -128,6 +137,7 @@ export default function PatientsSection() {
                 {item.label}
               </button>
             ))}
+            {mayExport ? <ExportButtons patient={open.patient} /> : null}
           </div>
         </Dialog>
       ) : null}

@@ -6,7 +6,7 @@ import { FormActions, FormMessage, TextArea, TextField } from '../components/Fie
 import { useForm } from '../lib/useForm';
 import { useSubmit } from '../lib/useSubmit';
 import * as v from '../lib/validate';
-import { PatientChoice, RecordsSection, TEXT_MAX } from './records';
+import { PatientChoice, pdfName, RecordsSection, TEXT_MAX } from './records';
 
 const rules = () => ({
   user_id: v.required(() => null),
@@ -53,6 +53,7 @@ export default function PrescriptionsSection() {
         label: 'Prescriptions',
         noun: 'prescription',
         load: r.prescriptions,
+        read: r.prescription,
         remove: r.deletePrescription,
         stream: 'patient_recipe',
         may: { list: 'ListPrescriptions', write: 'WritePrescription', remove: 'DeletePrescription' },
@@ -60,6 +61,7 @@ export default function PrescriptionsSection() {
         emptyText: { own: 'You have no prescriptions yet.', all: 'No prescriptions have been written yet.' },
         writeLabel: 'Write a prescription',
         Form: PrescriptionForm,
+        pdf: { load: r.prescriptionPdf, fileName: (item) => pdfName('prescription', item.id) },
         body: (item) => (
           <>
             <h3>Dosage and instructions</h3>

@@ -1,12 +1,15 @@
 // Everyone's own account: see it, change it, or delete it (the server says why when it may not
-// be deleted yet, e.g. while visits are booked).
+// be deleted yet, e.g. while visits are booked). A patient also downloads everything the clinic
+// holds about them here.
 
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { User } from '../api/types';
+import { can } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Notice } from '../components/Notice';
 import { Spinner } from '../components/Spinner';
+import { ExportButtons } from './ExportButtons';
 import { OutcomeNotice } from './listSection';
 import { forPatient } from './patientWords';
 import { ProfileEditForm, UserFacts } from './people';
@@ -69,6 +72,19 @@ export default function ProfileSection() {
               Delete my account
             </button>
           </div>
+          {me.role === 'patient' && can(me.role, 'ExportPatientData') ? (
+            <section className="panel__part" aria-labelledby="profile-data">
+              <h2 id="profile-data">Your data</h2>
+              <p>
+                A copy of everything the clinic holds about you: your profile, visits, examinations, journal,
+                prescriptions, sick-leave certificates, sign-ins and who has read your record. JSON is for moving it
+                to another service; the PDF is for reading and printing.
+              </p>
+              <div className="form-actions">
+                <ExportButtons patient={user} own />
+              </div>
+            </section>
+          ) : null}
         </>
       ) : null}
       {user && editing ? (

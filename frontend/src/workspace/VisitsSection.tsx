@@ -1,5 +1,6 @@
 // Doctor visits. Operators and staff book them (only doctors open for booking are offered),
-// cancel or delete them; a patient cancels their own visit until 24 hours before it.
+// cancel or delete them; a patient cancels their own visit until 24 hours before it. Whoever
+// sees a visit may download its summary as a PDF.
 
 import { useMemo, useState } from 'react';
 import type { DoctorVisit, User } from '../api/types';
@@ -7,6 +8,7 @@ import { fullName } from '../api/types';
 import { can, canForAnyone } from '../auth/permissions';
 import { useApi, useSession } from '../auth/session';
 import { Dialog } from '../components/Dialog';
+import { PdfButtons } from '../components/FileButtons';
 import { nextFreeSlots, searchBookableDoctors } from '../components/pickers';
 import { ResourceList } from '../components/ResourceList';
 import { formatDateTime, hoursUntil } from '../lib/time';
@@ -14,6 +16,7 @@ import { BookingForm, type BookingStart } from './BookingForm';
 import { BY_TIME_ORDERS, byDate, UPCOMING_DEFAULTS, WHEN_FILTER } from './byDate';
 import { PATIENT_NAME_FILTERS, SectionHead, useReload } from './listSection';
 import { PatientLink } from './PatientLink';
+import { pdfName } from './records';
 import { useAction } from './useAction';
 
 /** A patient may cancel their own visit only while it is more than this far away. */
@@ -169,20 +172,23 @@ export default function VisitsSection() {
               visit.status === 'booked' ? <span className="badge badge--ok">Booked</span> : <span className="badge badge--danger">Cancelled</span>,
           },
         ]}
-        rowActions={
-          staffCancels || patientCancels || mayDelete
-            ? (visit) => (
-                <>
-                  {staffCancels || patientCancels ? cancelButton(visit) : null}
-                  {mayDelete ? (
-                    <button type="button" className="button button--danger button--small" disabled={action.busy} onClick={() => remove(visit)}>
-                      Delete<span className="visually-hidden"> visit on {formatDateTime(visit.date_time)}</span>
-                    </button>
-                  ) : null}
-                </>
-              )
-            : undefined
-        }
+        rowActions={(visit) => (
+          <>
+            <PdfButtons
+              load={r.visitPdf(visit.id)}
+              fileName={pdfName('visit', visit.id)}
+              of={`the visit on ${formatDateTime(visit.date_time)}`}
+              print={false}
+              small
+            />
+            {staffCancels || patientCancels ? cancelButton(visit) : null}
+            {mayDelete ? (
+              <button type="button" className="button button--danger button--small" disabled={action.busy} onClick={() => remove(visit)}>
+                Delete<span className="visually-hidden"> visit on {formatDateTime(visit.date_time)}</span>
+              </button>
+            ) : null}
+          </>
+        )}
       />
       {booking ? (
         <Dialog title="Book a doctor visit" onClose={() => setBooking(false)} wide>

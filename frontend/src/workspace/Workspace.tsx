@@ -21,7 +21,9 @@ const PAGES: Record<SectionKey, ComponentType> = {
   visits: lazy(() => import('./VisitsSection')),
   journal: lazy(() => import('./JournalSection')),
   prescriptions: lazy(() => import('./PrescriptionsSection')),
+  'sick-leave': lazy(() => import('./SickLeaveSection')),
   'login-history': lazy(() => import('./LoginHistorySection')),
+  audit: lazy(() => import('./AuditSection')),
   profile: lazy(() => import('./ProfileSection')),
 };
 

@@ -14,6 +14,8 @@ const FOR_PATIENTS: Record<string, string> = {
     'Your account cannot be deleted while you have visits booked. Cancel them under My visits first.',
   'This patient has journal entries or prescriptions, which the clinic must keep. Block the account instead.':
     'Your account cannot be deleted, because the clinic must keep your journal and prescriptions. Please contact the clinic to close it.',
+  'This patient has sick-leave certificates, which the clinic must keep. Block the account instead.':
+    'Your account cannot be deleted, because the clinic must keep your sick-leave certificates. Please contact the clinic to close it.',
 };
 
 /** A refusal as a patient should read it, or null when the server's words will do. */

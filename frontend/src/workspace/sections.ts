@@ -24,7 +24,9 @@ export type SectionKey =
   | 'visits'
   | 'journal'
   | 'prescriptions'
+  | 'sick-leave'
   | 'login-history'
+  | 'audit'
   | 'profile';
 
 export interface SectionInfo {
@@ -55,8 +57,10 @@ export const SECTIONS: SectionInfo[] = [
   { key: 'diagnostics', roles: ALL, label: own('Book an examination', 'Diagnostics') },
   { key: 'journal', roles: [...STAFF, 'doctor', 'operator', 'patient'], label: own('My journal', 'Journals') },
   { key: 'prescriptions', roles: ALL, label: own('My prescriptions', 'Prescriptions') },
+  { key: 'sick-leave', roles: [...STAFF, 'doctor', 'operator', 'patient'], label: own('My sick leave', 'Sick leave') },
   { key: 'hours', roles: [...STAFF, 'doctor', 'operator'], label: () => 'Working hours' },
   { key: 'login-history', roles: STAFF, label: () => 'Login history' },
+  { key: 'audit', roles: [...STAFF, 'patient'], label: own('Who has read my record', 'Audit trail') },
   { key: 'profile', roles: ALL, label: () => 'My profile' },
 ];
 
