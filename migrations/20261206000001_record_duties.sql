@@ -57,8 +57,10 @@ CREATE TRIGGER audit_events_file_patients AFTER INSERT ON audit_events FOR EACH 
 
 -- The events' totals, kept like the other lists' (migration 20261203000001_list_positions):
 -- per block of 1,024 ids for the whole list and for each action and kind of record
--- (`audit_events:action:read`, `audit_events:record:journal_entry`), per reader and per patient
--- for their filters. Events are never changed or deleted, so inserts are all there is to count.
+-- (`audit_events:action:read`, `audit_events:record:journal_entry`), and per reader. Events are
+-- never changed or deleted, so inserts are all there is to count. A patient's events are not
+-- counted here: a list page shows up to 25 patients, whose counts every request reading the
+-- same page would update at once; they are counted on their range of audit_event_patients.
 CREATE TRIGGER audit_events_count_insert AFTER INSERT ON audit_events FOR EACH ROW
 BEGIN
     INSERT INTO list_blocks (list, block, row_count)
@@ -69,10 +71,6 @@ BEGIN
     INSERT INTO list_key_counts (list, key_id, row_count) VALUES ('audit_events:actor', NEW.actor_id, 1)
         ON DUPLICATE KEY UPDATE row_count = row_count + 1;
 END;
-
-CREATE TRIGGER audit_event_patients_count_insert AFTER INSERT ON audit_event_patients FOR EACH ROW
-    INSERT INTO list_key_counts (list, key_id, row_count) VALUES ('audit_events:patient', NEW.patient_id, 1)
-        ON DUPLICATE KEY UPDATE row_count = row_count + 1;
 
 -- Sick-leave certificates. Never edited: a correction is a new certificate. The signing doctor
 -- is kept as they were when they signed (name, specialty): a certificate is a document, and

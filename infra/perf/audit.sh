@@ -13,8 +13,8 @@
 #
 # Each run migrates a fresh database with the binary's own migrations and seeds the clinic of
 # infra/perf/scale-seed.sql at a tenth (10,000 patients, 100,000 visits and journal entries),
-# plus records-seed.sql where the schema has the audit tables. wrk, one gateway thread, as
-# infra/perf/run.sh. Settings: DURATION (default 15s), PATIENTS (default 10000).
+# plus records-seed.sql where the schema has the audit tables (and then a journal entry's PDF is
+# measured too). wrk, one gateway thread, as infra/perf/run.sh. Settings: DURATION (default 15s), PATIENTS (default 10000).
 set -euo pipefail
 # shellcheck source=infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -60,8 +60,10 @@ api="http://127.0.0.1:$PORT/api"
 entry=$("${mysql[@]}" -N "$DB" -e "SELECT MIN(id) + 500 FROM patient_cards")
 
 echo "== $LABEL ($("${mysql[@]}" -N "$DB" -e "SELECT COUNT(*) FROM patient_cards") journal entries)"
-for path in "patient_card?size=25" "patient_card/$entry" "booking_doctor?size=25" \
-  "users/patient?size=25"; do
+paths=("patient_card?size=25" "patient_card/$entry" "booking_doctor?size=25" "users/patient?size=25")
+# With the records' duties: a journal entry's PDF too (rendered on every request).
+[[ -z $records ]] || paths+=("patient_card/$entry/pdf")
+for path in "${paths[@]}"; do
   curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$api/$path" # warm
   sleep 2
   printf '%-28s ' "GET /api/$path"

@@ -1,8 +1,10 @@
-//! What journal entries and prescriptions share (API.md, "Patient journals" and "Prescriptions"):
-//! the limits on their text; their lists (filters, order, the caller's scope, embedded patients);
-//! deleting one; and what a new one brings (the totals move, the patient is told, the live
-//! subscribers hear of it, as they do of a deletion). Each kind
-//! writes its own SQL in its function crate; the statements run here are handed over from there.
+//! What journal entries, prescriptions and sick-leave certificates share (API.md, "Patient
+//! journals", "Prescriptions", "Medical records"): the limits on their text; their lists
+//! (filters, order, the caller's scope, embedded patients); reading one; deleting one; and what
+//! a new one brings (the totals move, the patient is told, the live subscribers hear of it, as
+//! they do of a deletion). Every read by someone other than the patient, and every change, is
+//! in the audit trail ([`crate::audit`]). Each kind writes its own SQL in its function crate;
+//! the statements run here are handed over from there.
 
 use std::collections::HashMap;
 
@@ -87,8 +89,8 @@ pub struct Deletion {
 impl RecordTable {
     /// One page of the records `caller` may see, filtered and ordered as `query` asks, with
     /// their patients embedded: the page's ids and rows, then its patients (and the counts only
-    /// when the collection changed; see [`crate::lists`]).
-    /// The page is recorded in the audit trail as read by `reader`, with its patients.
+    /// when the collection changed; see [`crate::lists`]). The page is recorded in the audit
+    /// trail as read by `reader`, with its patients.
     pub async fn page<R: PatientRecord>(
         &self,
         state: &AppState,

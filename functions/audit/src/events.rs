@@ -6,8 +6,8 @@
 //! `(patient_id, event_id)`. A period of dates becomes a range of ids:
 //! an event's time and id are both given at its insert, so they rise together (to within the
 //! milliseconds of requests running side by side), and the period's first and last ids are one
-//! index lookup each. Totals come from the counts the triggers keep, or, with several filters,
-//! are counted on the same range.
+//! index lookup each. Totals come from the counts the triggers keep, or are counted on the
+//! range the page reads (a patient's events on their range of `audit_event_patients` alone).
 
 use axum::Json;
 use axum::extract::State;
@@ -186,18 +186,14 @@ impl AuditFilter {
         }
     }
 
-    /// The total the triggers keep for this list, when one filter at most is given (a period
-    /// is counted on its range).
+    /// The total found without reading the events, when one filter at most is given (a
+    /// period is counted on its range).
     fn kept_count(&self) -> Option<KeptCount> {
         let period = self.from.is_some() || self.until.is_some();
         match (self.patient, self.actor, self.action, self.record, period) {
             (None, None, None, None, false) => Some(KeptCount::Blocks(CountedList("audit_events"))),
-            (Some(patient), None, None, None, false) => {
-                Some(KeptCount::Key("audit_events:patient", patient))
-            }
-            (None, Some(actor), None, None, false) => {
-                Some(KeptCount::Key("audit_events:actor", actor))
-            }
+            (Some(patient), None, None, None, false) => Some(KeptCount::Patient(patient)),
+            (None, Some(actor), None, None, false) => Some(KeptCount::Actor(actor)),
             (None, None, Some(action), None, false) => Some(KeptCount::Blocks(action_list(action))),
             (None, None, None, Some(record), false) => Some(KeptCount::Blocks(record_list(record))),
             _ => None,
@@ -205,12 +201,15 @@ impl AuditFilter {
     }
 }
 
-/// A total the triggers keep (migration `20261206000001_record_duties`): a list counted in
-/// blocks of ids, whose deep pages start in the block their offset falls in, or the events of
-/// one patient or reader.
+/// A total found without reading the events (migration `20261206000001_record_duties`): a
+/// list the triggers count in blocks of ids, whose deep pages start in the block their offset
+/// falls in; a reader's events, which they count too; a patient's, counted on their range of
+/// `audit_event_patients`.
+#[derive(Debug)]
 enum KeptCount {
     Blocks(CountedList),
-    Key(&'static str, u64),
+    Actor(u64),
+    Patient(u64),
 }
 
 /// The events of one action, as `list_blocks` names them.
@@ -395,12 +394,20 @@ fn push_from_where(query: &mut QueryBuilder<MySql>, filter: &AuditFilter, ids: I
 async fn kept_total(db: &mut MySqlConnection, kept: KeptCount) -> Result<u64, sqlx::Error> {
     match kept {
         KeptCount::Blocks(list) => list.total(db).await,
-        KeptCount::Key(list, key) => {
+        KeptCount::Actor(actor) => {
             sqlx::query_scalar!(
                 r#"SELECT CAST(COALESCE(SUM(row_count), 0) AS UNSIGNED) AS "total!: u64"
-               FROM list_key_counts WHERE list = ? AND key_id = ?"#,
-                list,
-                key
+                   FROM list_key_counts WHERE list = 'audit_events:actor' AND key_id = ?"#,
+                actor
+            )
+            .fetch_one(db)
+            .await
+        }
+        KeptCount::Patient(patient) => {
+            sqlx::query_scalar!(
+                r#"SELECT CAST(COUNT(*) AS UNSIGNED) AS "total!: u64"
+                   FROM audit_event_patients WHERE patient_id = ?"#,
+                patient
             )
             .fetch_one(db)
             .await
@@ -480,7 +487,7 @@ mod tests {
             Some(KeptCount::Blocks(CountedList("audit_events:action:export")))
         ));
         let patient = AuditFilter { patient: Some(7), ..none.clone() };
-        assert!(matches!(patient.kept_count(), Some(KeptCount::Key("audit_events:patient", 7))));
+        assert!(matches!(patient.kept_count(), Some(KeptCount::Patient(7))));
         let both = AuditFilter { actor: Some(5), ..patient.clone() };
         assert!(both.kept_count().is_none());
         let read = AuditFilter { action: Some(AuditAction::Read), ..patient };
