@@ -34,8 +34,7 @@ CREATE TABLE audit_events (
 CREATE TABLE audit_event_patients (
     patient_id BIGINT UNSIGNED NOT NULL,
     event_id   BIGINT UNSIGNED NOT NULL,
-    PRIMARY KEY (patient_id, event_id),
-    KEY audit_event_patients_event (event_id)
+    PRIMARY KEY (patient_id, event_id)
 ) ENGINE = InnoDB;
 
 -- Append-only, whoever connects: the API has no statement that changes an event, and the
